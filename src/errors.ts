@@ -1,0 +1,48 @@
+/**
+ * Errors our code throws. Each carries what the wire answer needs: a legacy error code and an
+ * HTTP status. `http/legacy-response.ts` is the one place that turns them into an answer.
+ */
+
+/** Base class: an error with a status and a legacy (`x-amzn-ErrorType`) code. */
+export class ProxyError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The request is malformed: the client should drop it, resending cannot help. */
+export class BadRequestError extends ProxyError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(400, 'BadRequestException', message, options);
+  }
+}
+
+/** The request body is above the configured limit (the legacy service's 1024 KB). */
+export class PayloadTooLargeError extends ProxyError {
+  constructor(message: string) {
+    super(413, 'RequestEntityTooLarge', message);
+  }
+}
+
+/** The destination refused our credentials or the application: 403 to the client. */
+export class ForbiddenError extends ProxyError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(403, 'AccessDeniedException', message, options);
+  }
+}
+
+/**
+ * We cannot take the request now but it is valid (throttled or failing destination, full
+ * spool, our own bug). The client must keep its events; the status depends on the client kind.
+ */
+export class RetryLaterError extends ProxyError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(503, 'ServiceUnavailableException', message, options);
+  }
+}

@@ -1,0 +1,53 @@
+/** The headers aws-sdk-js and the JS library send from browsers (legacy-clients.md §7.9). */
+const ALLOWED_HEADERS = [
+  'authorization',
+  'content-type',
+  'content-encoding',
+  'x-amz-client-context',
+  'x-amz-client-context-encoding',
+  'x-amz-content-sha256',
+  'x-amz-date',
+  'x-amz-security-token',
+  'x-amz-user-agent',
+  'x-amz-target',
+].join(', ');
+
+/** CORS answers for browser clients, computed without middleware on the hot path. */
+export interface Cors {
+  /** Headers to add to any answer for this Origin (none when the origin is not allowed). */
+  responseHeaders(origin: string | undefined): Record<string, string>;
+  /** Headers for a preflight `OPTIONS`, or undefined when the origin is not allowed. */
+  preflightHeaders(origin: string | undefined): Record<string, string> | undefined;
+}
+
+/** `'*'` allows any origin; otherwise the origin must be in the list and is echoed back. */
+export function createCors(allowed: '*' | readonly string[]): Cors {
+  const allowedSet = allowed === '*' ? undefined : new Set(allowed);
+  const allowOrigin = (origin: string | undefined): string | undefined => {
+    if (!allowedSet) return '*';
+    return origin !== undefined && allowedSet.has(origin) ? origin : undefined;
+  };
+  const responseHeaders = (origin: string | undefined): Record<string, string> => {
+    const value = allowOrigin(origin);
+    if (value === undefined) return {};
+    const headers: Record<string, string> = {
+      'Access-Control-Allow-Origin': value,
+      'Access-Control-Expose-Headers': 'x-amzn-RequestId, x-amzn-ErrorType, x-amz-request-id',
+    };
+    if (allowedSet) headers['Vary'] = 'Origin';
+    return headers;
+  };
+  return {
+    responseHeaders,
+    preflightHeaders(origin) {
+      const base = responseHeaders(origin);
+      if (!base['Access-Control-Allow-Origin']) return undefined;
+      return {
+        ...base,
+        'Access-Control-Allow-Methods': 'POST, OPTIONS',
+        'Access-Control-Allow-Headers': ALLOWED_HEADERS,
+        'Access-Control-Max-Age': '86400',
+      };
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { BadRequestError } from '../errors';
+
+/**
+ * Decodes the `x-amz-Client-Context` header into JSON. It is raw JSON unless
+ * `x-amz-Client-Context-Encoding` says `base64` (any case): Android 2.1.7+ encodes it,
+ * iOS and the JS clients never do.
+ */
+export function decodeClientContext(header: string | undefined, encoding: string | undefined): unknown {
+  if (header === undefined || header.trim() === '') {
+    throw new BadRequestError('Client context is malformed or missing.');
+  }
+  let text = header;
+  if (encoding !== undefined && encoding.trim() !== '') {
+    if (encoding.trim().toLowerCase() !== 'base64') {
+      throw new BadRequestError(`Unsupported x-amz-Client-Context-Encoding '${encoding.slice(0, 40)}'.`);
+    }
+    text = Buffer.from(header.trim(), 'base64').toString('utf8');
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err: unknown) {
+    throw new BadRequestError('Client context is malformed or missing: it is not valid JSON.', { cause: err });
+  }
+}

@@ -1,0 +1,37 @@
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { BadRequestError } from '../errors';
+import { createStrictAjv, loadSchema } from '../schemas';
+import type { LegacyClientContext, LegacyEventsBody } from './types';
+
+/** Validates decoded legacy input; compiled once at start-up. */
+export interface LegacyValidator {
+  /** Returns the body typed, or throws BadRequestError naming the first problem. */
+  body(value: unknown): LegacyEventsBody;
+  /** Returns the client context typed, or throws BadRequestError naming the first problem. */
+  clientContext(value: unknown): LegacyClientContext;
+}
+
+function describe(what: string, errors: ErrorObject[] | null | undefined): string {
+  const first = errors?.[0];
+  if (!first) return `${what} is invalid.`;
+  return `${what} is invalid: ${first.instancePath || '/'} ${first.message ?? 'is invalid'}.`;
+}
+
+function asserting<T>(validate: ValidateFunction, what: string): (value: unknown) => T {
+  return (value) => {
+    if (!validate(value)) throw new BadRequestError(describe(what, validate.errors));
+    return value as T;
+  };
+}
+
+/** Compiles the legacy schemas in `schemas/legacy/`. */
+export function createLegacyValidator(): LegacyValidator {
+  const ajv = createStrictAjv({ allowUnionTypes: true });
+  return {
+    body: asserting<LegacyEventsBody>(ajv.compile(loadSchema('legacy/events-body.schema.json')), 'The event payload'),
+    clientContext: asserting<LegacyClientContext>(
+      ajv.compile(loadSchema('legacy/client-context.schema.json')),
+      'The client context',
+    ),
+  };
+}

@@ -1,0 +1,46 @@
+import type { Server } from 'node:http';
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { createDeps } from './deps';
+import { createLogger } from './logger';
+
+/** Starts the service: config → deps → listen; SIGTERM/SIGINT stop it cleanly. */
+export function startService(env: NodeJS.ProcessEnv): void {
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (err: unknown) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const deps = createDeps(config, logger);
+  const server: Server = createApp(deps.app).listen(config.port, config.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info('listening', { host: config.host, port, ackMode: config.ackMode, sinks: config.sinks });
+  });
+  // Longer than a load balancer's idle timeout (ALB: 60 s), so the proxy never closes first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping', { signal });
+    server.close(() => {
+      void deps.close().then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+if (require.main === module) startService(process.env);

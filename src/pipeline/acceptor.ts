@@ -1,0 +1,9 @@
+import type { MappedRequest } from '../mapping/map-legacy-request';
+
+/**
+ * Takes responsibility for a mapped request: delivers it now (upstream mode) or stores it
+ * durably (durable mode). Resolves only once the events are safe; throws a ProxyError otherwise.
+ */
+export interface Acceptor {
+  accept(mapped: MappedRequest): Promise<void>;
+}

@@ -1,0 +1,37 @@
+import { BadRequestError, ForbiddenError, PayloadTooLargeError, RetryLaterError, type ProxyError } from '../errors';
+import type { Logger } from '../logger';
+import type { EventSink } from '../sinks/event-sink';
+import type { SinkError } from '../sinks/sink-error';
+import type { Acceptor } from './acceptor';
+
+/** Translates the destination's refusal of a whole call into the legacy answer. */
+export function toProxyError(error: SinkError): ProxyError {
+  switch (error.kind) {
+    case 'forbidden':
+      return new ForbiddenError(error.message, { cause: error });
+    case 'too-large':
+      return new PayloadTooLargeError(error.message);
+    case 'invalid':
+      return new BadRequestError(error.message, { cause: error });
+    default:
+      return new RetryLaterError(`The destination is unavailable (${error.code}); retry later.`, { cause: error });
+  }
+}
+
+/**
+ * Upstream ack mode: forward synchronously and answer what the destination said. Events the
+ * destination refuses one by one are logged and the request still succeeds (the device cannot
+ * fix them); if any event could not be delivered, the whole request gets the failure's answer.
+ */
+export function createUpstreamAcceptor(sink: EventSink, logger: Logger): Acceptor {
+  return {
+    async accept(mapped) {
+      const result = await sink.deliver(mapped.envelopes);
+      for (const rejected of result.rejected) {
+        logger.warn('event rejected by destination', { sink: sink.name, eventId: rejected.eventId, reason: rejected.message });
+      }
+      const failure = result.failed[0];
+      if (failure) throw toProxyError(failure.error);
+    },
+  };
+}
