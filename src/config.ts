@@ -25,6 +25,8 @@ export interface Config {
   readonly spoolMaxEvents: number;
   readonly forwardMaxRps: number;
   readonly forwardConcurrency: number;
+  /** How long a partial batch waits for more events before it is sent. */
+  readonly forwardLingerMs: number;
   readonly shutdownGraceMs: number;
   readonly kinesisStream: string | undefined;
   readonly kinesisEndpoint: string | undefined;
@@ -50,6 +52,7 @@ interface ValidatedEnv {
   SPOOL_MAX_EVENTS: number;
   FORWARD_MAX_RPS: number;
   FORWARD_CONCURRENCY: number;
+  FORWARD_LINGER_MS: number;
   SHUTDOWN_GRACE_MS: number;
   KINESIS_STREAM?: string;
   KINESIS_ENDPOINT?: string;
@@ -121,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     spoolMaxEvents: v.SPOOL_MAX_EVENTS,
     forwardMaxRps: v.FORWARD_MAX_RPS,
     forwardConcurrency: v.FORWARD_CONCURRENCY,
+    forwardLingerMs: v.FORWARD_LINGER_MS,
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     kinesisStream: v.KINESIS_STREAM,
     kinesisEndpoint: v.KINESIS_ENDPOINT,

@@ -1,34 +1,56 @@
 import { PinpointClient } from '@aws-sdk/client-pinpoint';
 import type { AppDeps } from './app';
-import type { Config } from './config';
+import type { Config, SinkName } from './config';
+import { startForwarder, type Forwarder } from './forwarder/forwarder';
 import { createCors } from './http/cors';
+import type { Readiness } from './http/health-routes';
 import { createLegacyValidator } from './legacy/validator';
+import { eventStorePath, openEventStore } from './local-store/event-store';
 import type { Logger } from './logger';
+import type { Acceptor } from './pipeline/acceptor';
+import { createDurableAcceptor } from './pipeline/durable-acceptor';
 import { createIngest } from './pipeline/ingest';
 import { createUpstreamAcceptor } from './pipeline/upstream-acceptor';
 import type { EventSink } from './sinks/event-sink';
+import { createFanoutSink } from './sinks/fanout-sink';
+import { createLocalSink } from './sinks/local-sink';
 import { createPinpointSink } from './sinks/pinpoint-sink';
 import { createRateLimiter } from './sinks/rate-limiter';
+import { openSpoolDatabase, spoolPath } from './spool/spool-database';
+import { Spool } from './spool/spool';
 
 /** The running service's parts, and how to stop them. */
 export interface Deps {
   app: AppDeps;
   sinks: EventSink[];
-  close(): Promise<void>;
+  /** Present in durable mode. */
+  spool?: Spool;
+  forwarder?: Forwarder;
+  /** Delivers what it can within `graceMs` (durable mode), then closes sinks and databases. */
+  close(graceMs?: number): Promise<void>;
 }
 
-function createSink(name: string, config: Config, logger: Logger): EventSink {
+/**
+ * SDK retries: in upstream mode the SDK retries throttling and 5xx itself (the client is
+ * waiting); in durable mode the forwarder owns retries and backoff, so one attempt per call.
+ */
+function sdkAttempts(config: Config): number {
+  return config.ackMode === 'durable' ? 1 : 3;
+}
+
+function createSink(name: SinkName, config: Config, logger: Logger): EventSink {
   switch (name) {
     case 'pinpoint':
       return createPinpointSink({
         client: new PinpointClient({
           region: config.awsRegion,
           ...(config.pinpointEndpoint ? { endpoint: config.pinpointEndpoint } : {}),
-          maxAttempts: 3,
+          maxAttempts: sdkAttempts(config),
         }),
-        limiter: createRateLimiter(config.forwardMaxRps),
         logger: logger.child({ sink: 'pinpoint' }),
       });
+    case 'local':
+      return createLocalSink(openEventStore(eventStorePath(config.dataDir)));
     default:
       throw new Error(`SINK=${name} is not available yet`);
   }
@@ -37,8 +59,48 @@ function createSink(name: string, config: Config, logger: Logger): EventSink {
 /** The composition root: the only place that constructs SDK clients, databases and timers. */
 export function createDeps(config: Config, logger: Logger): Deps {
   const sinks = config.sinks.map((name) => createSink(name, config, logger));
-  const sink = sinks[0] as EventSink;
-  const acceptor = createUpstreamAcceptor(sink, logger);
+  let acceptor: Acceptor;
+  let readiness: () => Readiness;
+  let spool: Spool | undefined;
+  let forwarder: Forwarder | undefined;
+  if (config.ackMode === 'durable') {
+    const durableSpool = new Spool({
+      db: openSpoolDatabase(spoolPath(config.dataDir), config.spoolSync),
+      sinks: sinks.map((s) => s.name),
+      maxEvents: config.spoolMaxEvents,
+      now: Date.now,
+    });
+    const running = startForwarder({
+      spool: durableSpool,
+      targets: sinks.map((sink) => ({
+        sink,
+        ...(sink.name === 'local' ? {} : { limiter: createRateLimiter(config.forwardMaxRps) }),
+      })),
+      concurrency: config.forwardConcurrency,
+      lingerMs: config.forwardLingerMs,
+      logger: logger.child({ component: 'forwarder' }),
+      now: Date.now,
+    });
+    spool = durableSpool;
+    forwarder = running;
+    acceptor = createDurableAcceptor(durableSpool, running.notify);
+    readiness = () => {
+      const usable = durableSpool.isUsable();
+      const full = durableSpool.isFull();
+      return {
+        ready: usable && !full,
+        details: {
+          ackMode: 'durable',
+          spool: { usable, full, storedEvents: durableSpool.storedEvents(), maxEvents: config.spoolMaxEvents },
+          sinks: running.health(),
+        },
+      };
+    };
+  } else {
+    const sink = sinks.length === 1 ? (sinks[0] as EventSink) : createFanoutSink(sinks);
+    acceptor = createUpstreamAcceptor(sink, logger);
+    readiness = () => ({ ready: true, details: { ackMode: 'upstream', sinks: config.sinks } });
+  }
   const ingest = createIngest({
     validator: createLegacyValidator(),
     appIdMap: config.appIdMap,
@@ -47,17 +109,14 @@ export function createDeps(config: Config, logger: Logger): Deps {
     logger,
   });
   return {
-    app: {
-      ingest,
-      cors: createCors(config.corsOrigins),
-      bodyLimit: config.bodyLimit,
-      logger,
-      now: Date.now,
-      readiness: () => ({ ready: true, details: { ackMode: config.ackMode, sinks: config.sinks } }),
-    },
+    app: { ingest, cors: createCors(config.corsOrigins), bodyLimit: config.bodyLimit, logger, now: Date.now, readiness },
     sinks,
-    async close() {
+    spool,
+    forwarder,
+    async close(graceMs = 0) {
+      await forwarder?.drain(graceMs);
       await Promise.all(sinks.map((s) => s.close()));
+      spool?.close();
     },
   };
 }

@@ -31,11 +31,18 @@ export function startService(env: NodeJS.ProcessEnv): void {
     if (stopping) return;
     stopping = true;
     logger.info('stopping', { signal });
+    // Stop accepting, let in-flight requests finish, then flush the spool within the grace time.
     server.close(() => {
-      void deps.close().then(() => {
-        logger.info('stopped');
-        process.exit(0);
-      });
+      void deps.close(config.shutdownGraceMs).then(
+        () => {
+          logger.info('stopped', { storedEvents: deps.spool?.storedEvents() });
+          process.exit(0);
+        },
+        (err: unknown) => {
+          logger.error('stop failed', { reason: (err as Error).message, stack: (err as Error).stack });
+          process.exit(1);
+        },
+      );
     });
     server.closeIdleConnections();
   };

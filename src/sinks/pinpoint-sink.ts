@@ -4,13 +4,11 @@ import type { EventEnvelope } from '../mapping/event-envelope';
 import { toPutEventsCalls, type PutEventsCall } from '../mapping/put-events-calls';
 import { PINPOINT_LIMITS } from '../mapping/pinpoint-limits';
 import { allFailed, type DeliveryResult, type EventSink } from './event-sink';
-import type { RateLimiter } from './rate-limiter';
 import { SinkError, classifySdkError } from './sink-error';
 
 /** What the Pinpoint sink needs; the composition root builds the client. */
 export interface PinpointSinkOptions {
   client: PinpointClient;
-  limiter?: RateLimiter;
   logger: Logger;
 }
 
@@ -32,9 +30,8 @@ function readResults(response: EventsResponse, result: DeliveryResult): void {
 
 /** Delivers events with Pinpoint `PutEvents`: one call per application and ≤100 events / ~4 MB. */
 export function createPinpointSink(options: PinpointSinkOptions): EventSink {
-  const { client, limiter, logger } = options;
+  const { client, logger } = options;
   const send = async (call: PutEventsCall): Promise<DeliveryResult> => {
-    await limiter?.take();
     try {
       const response = await client.send(
         new PutEventsCommand({ ApplicationId: call.applicationId, EventsRequest: call.request }),

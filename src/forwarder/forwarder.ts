@@ -1,0 +1,173 @@
+import type { Logger } from '../logger';
+import type { EventSink, DeliveryResult } from '../sinks/event-sink';
+import type { RateLimiter } from '../sinks/rate-limiter';
+import { classifySdkError, type SinkError } from '../sinks/sink-error';
+import type { Lease, Spool } from '../spool/spool';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+
+/** One destination as the forwarder drives it. */
+export interface ForwardTarget {
+  sink: EventSink;
+  /** Calls per second allowed to this sink (Pinpoint: 15 per account); none for local. */
+  limiter?: RateLimiter;
+}
+
+/** What the forwarder needs. */
+export interface ForwarderOptions {
+  spool: Spool;
+  targets: readonly ForwardTarget[];
+  concurrency: number;
+  /** How long a partial batch may wait for more events before it is sent anyway. */
+  lingerMs: number;
+  logger: Logger;
+  now: () => number;
+  random?: () => number;
+  backoff?: BackoffPolicy;
+  /** How often an idle worker looks for work, in ms. */
+  pollMs?: number;
+}
+
+/** A sink's health as `/readyz` reports it. */
+export interface SinkHealth {
+  sink: string;
+  consecutiveFailures: number;
+  lastError?: { kind: string; code: string; message: string; at: number };
+  pausedUntil?: number;
+}
+
+/** The running forwarder. */
+export interface Forwarder {
+  health(): SinkHealth[];
+  /** Wakes idle workers (called after an append). */
+  notify(): void;
+  /** Sends what is left, ignoring linger, until empty or `graceMs` passes; then stops. */
+  drain(graceMs: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface SinkState {
+  target: ForwardTarget;
+  health: SinkHealth;
+  pausedUntil: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Moves events from the spool to the sinks: per sink, `concurrency` workers lease up to a full
+ * batch (coalescing events from many requests and devices), deliver, and settle the lease. An
+ * event is acknowledged only after its sink accepted it; refused events become dead letters;
+ * failures are retried with exponential backoff and jitter, pausing the whole sink meanwhile.
+ */
+export function startForwarder(options: ForwarderOptions): Forwarder {
+  const { spool, concurrency, lingerMs, logger, now } = options;
+  const random = options.random ?? Math.random;
+  const policy = options.backoff ?? DEFAULT_BACKOFF;
+  const pollMs = options.pollMs ?? 50;
+  let stopping = false;
+  let draining = false;
+  let wake: (() => void) | undefined;
+  let wakeSignal = new Promise<void>((resolve) => (wake = resolve));
+  const notify = (): void => {
+    wake?.();
+    wakeSignal = new Promise<void>((resolve) => (wake = resolve));
+  };
+  const states: SinkState[] = options.targets.map((target) => ({
+    target,
+    health: { sink: target.sink.name, consecutiveFailures: 0 },
+    pausedUntil: 0,
+  }));
+
+  /** Decides whether a worker should lease now, and whether fresh events may be taken. */
+  const readiness = (state: SinkState): { lease: boolean; fresh: boolean } => {
+    const name = state.target.sink.name;
+    if (now() < state.pausedUntil) return { lease: false, fresh: false };
+    const nextRetry = spool.nextRetryAt(name);
+    const retryDue = nextRetry !== undefined && nextRetry <= now();
+    const backlog = spool.freshBacklog(name);
+    if (backlog.count === 0) return { lease: retryDue, fresh: false };
+    const full = backlog.count >= state.target.sink.maxBatchEvents;
+    const lingered = backlog.oldestReceivedAt === undefined || now() - backlog.oldestReceivedAt >= lingerMs;
+    const fresh = full || lingered || draining;
+    return { lease: fresh || retryDue, fresh };
+  };
+
+  const settle = (state: SinkState, lease: Lease, result: DeliveryResult): void => {
+    const { health } = state;
+    const worst = result.failed[0]?.error;
+    let retryAt = now();
+    if (worst) {
+      health.consecutiveFailures += 1;
+      health.lastError = { kind: worst.kind, code: worst.code, message: worst.message, at: now() };
+      const delay = backoffDelay(worst.kind, health.consecutiveFailures, policy, random);
+      retryAt = now() + delay;
+      state.pausedUntil = Math.max(state.pausedUntil, retryAt);
+      logger.warn('delivery failed; backing off', {
+        sink: health.sink,
+        kind: worst.kind,
+        code: worst.code,
+        failedEvents: result.failed.length,
+        delayMs: delay,
+        consecutiveFailures: health.consecutiveFailures,
+      });
+    } else {
+      health.consecutiveFailures = 0;
+      state.pausedUntil = 0;
+    }
+    for (const rejected of result.rejected) {
+      logger.warn('event dead-lettered', { sink: health.sink, eventId: rejected.eventId, reason: rejected.message });
+    }
+    spool.complete(lease, {
+      rejected: result.rejected,
+      failed: result.failed.map((f) => ({ eventId: f.eventId, error: `${f.error.code}: ${f.error.message}` })),
+      retryAt,
+    });
+  };
+
+  const deliver = async (state: SinkState, lease: Lease): Promise<DeliveryResult> => {
+    try {
+      return await state.target.sink.deliver(lease.events.map((e) => e.envelope));
+    } catch (err: unknown) {
+      const error: SinkError = classifySdkError(err);
+      logger.error('sink threw', { sink: state.health.sink, reason: error.message, stack: (err as Error)?.stack });
+      return { rejected: [], failed: lease.events.map((e) => ({ eventId: e.envelope.eventId, error })) };
+    }
+  };
+
+  const worker = async (state: SinkState): Promise<void> => {
+    while (!stopping) {
+      const ready = readiness(state);
+      if (!ready.lease) {
+        if (draining && spool.freshBacklog(state.target.sink.name).count === 0) return;
+        await Promise.race([sleep(pollMs), wakeSignal]);
+        continue;
+      }
+      await state.target.limiter?.take();
+      if (stopping) return;
+      const lease = spool.lease(state.target.sink.name, state.target.sink.maxBatchEvents, readiness(state).fresh || draining);
+      if (!lease) continue;
+      settle(state, lease, await deliver(state, lease));
+    }
+  };
+
+  const workers = states.flatMap((state) => Array.from({ length: concurrency }, () => worker(state)));
+  const allDone = Promise.all(workers);
+
+  return {
+    health: () => states.map((s) => ({ ...s.health, ...(s.pausedUntil > now() ? { pausedUntil: s.pausedUntil } : {}) })),
+    notify,
+    async drain(graceMs) {
+      draining = true;
+      notify();
+      await Promise.race([allDone, sleep(graceMs)]);
+      stopping = true;
+      notify();
+      await allDone;
+    },
+    async stop() {
+      stopping = true;
+      notify();
+      await allDone;
+    },
+  };
+}

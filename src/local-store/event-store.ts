@@ -1,0 +1,92 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { EventStreamRecord } from '../mapping/event-stream-record';
+
+/**
+ * The embedded local store: one row per event, the Pinpoint event-stream record as JSON plus
+ * the columns KPI queries filter and group on (app, event type, UTC day, client id, session).
+ * The event id is the primary key, so a redelivered event is stored once.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  event_id TEXT PRIMARY KEY,
+  app_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  session_id TEXT,
+  event_timestamp INTEGER NOT NULL,
+  event_day TEXT NOT NULL,
+  arrival_timestamp INTEGER NOT NULL,
+  record TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS events_app_type_day ON events (app_id, event_type, event_day);
+CREATE INDEX IF NOT EXISTS events_app_day_client ON events (app_id, event_day, client_id);
+CREATE INDEX IF NOT EXISTS events_app_client ON events (app_id, client_id, event_timestamp);
+CREATE INDEX IF NOT EXISTS events_arrival ON events (arrival_timestamp);
+`;
+
+/** The local store file inside `DATA_DIR`. */
+export function eventStorePath(dataDir: string): string {
+  return path.join(dataDir, 'events.db');
+}
+
+/** Reads and writes the local store. */
+export interface EventStore {
+  /** Inserts records, ignoring event ids already stored; returns how many were new. */
+  insert(records: readonly EventStreamRecord[]): number;
+  /** The newest records by arrival, oldest first; optionally for one app, or only after a record. */
+  tail(options: { appId?: string; limit: number; after?: { arrival: number; eventId: string } }): EventStreamRecord[];
+  count(): number;
+  close(): void;
+}
+
+/** Opens (creating if needed) the local store. */
+export function openEventStore(file: string, options: { readonly?: boolean } = {}): EventStore {
+  const readonly = options.readonly ?? false;
+  if (!readonly) mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file, { readonly, fileMustExist: readonly });
+  db.pragma('busy_timeout = 5000');
+  if (!readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(SCHEMA);
+  }
+  const insertOne = readonly
+    ? undefined
+    : db.prepare(
+        'INSERT OR IGNORE INTO events (event_id, app_id, event_type, client_id, session_id, event_timestamp, event_day, arrival_timestamp, record) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+  const insertAll = db.transaction((records: readonly EventStreamRecord[]) => {
+    let added = 0;
+    for (const r of records) {
+      added += (insertOne as Database.Statement).run(
+        r.event_id,
+        r.application.app_id,
+        r.event_type,
+        r.client.client_id,
+        r.session?.session_id ?? null,
+        r.event_timestamp,
+        new Date(r.event_timestamp).toISOString().slice(0, 10),
+        r.arrival_timestamp,
+        JSON.stringify(r),
+      ).changes;
+    }
+    return added;
+  });
+  const tailAll = db.prepare(
+    'SELECT record FROM (SELECT record, arrival_timestamp, event_id FROM events ' +
+      'WHERE (arrival_timestamp, event_id) > (?, ?) AND (? IS NULL OR app_id = ?) ' +
+      'ORDER BY arrival_timestamp DESC, event_id DESC LIMIT ?) ORDER BY arrival_timestamp, event_id',
+  );
+  return {
+    insert: (records) => (records.length === 0 ? 0 : insertAll(records)),
+    tail: ({ appId, limit, after }) =>
+      (tailAll.all(after?.arrival ?? -1, after?.eventId ?? '', appId ?? null, appId ?? null, limit) as Array<{ record: string }>).map(
+        (row) => JSON.parse(row.record) as EventStreamRecord,
+      ),
+    count: () => db.prepare('SELECT COUNT(*) FROM events').pluck().get() as number,
+    close: () => db.close(),
+  };
+}
