@@ -1,15 +1,56 @@
 #!/usr/bin/env node
+import { ConfigError, loadConfig, type Config } from '../config';
 import { startService } from '../main';
+import { runEventsCommand } from './events-command';
+import { runSpoolCommand, type Output } from './spool-command';
 
-/** The `ma2pinpoint` command. `serve` (the default) runs the service. */
-function runCli(argv: string[]): void {
-  const [command = 'serve'] = argv;
-  if (command === 'serve') {
-    startService(process.env);
-    return;
+const USAGE = `Usage: ma2pinpoint <command>
+  serve                                   run the service (the default)
+  spool stats [--json]                    spool depth, oldest age and dead letters per sink
+  spool dead-letters [--json] [--sink S]  list events a sink refused for good
+  spool requeue --all | ID...             send dead letters to their sink again
+  events tail [--app ID] [--limit N] [-f] newest events of the local store, as JSON lines
+Configuration comes from the environment (DATA_DIR, SINK, ...), as for the service.`;
+
+const io: Output = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+};
+
+function config(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (err: unknown) {
+    if (err instanceof ConfigError) {
+      io.err(err.message);
+      process.exit(1);
+    }
+    throw err;
   }
-  process.stderr.write(`Unknown command '${command}'. Usage: ma2pinpoint serve\n`);
-  process.exit(2);
 }
 
-runCli(process.argv.slice(2));
+/** The `ma2pinpoint` command line. */
+async function runCli(argv: string[]): Promise<void> {
+  const [command = 'serve', ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      startService(process.env);
+      return;
+    case 'spool':
+      process.exitCode = runSpoolCommand(rest, config(), io);
+      return;
+    case 'events':
+      process.exitCode = await runEventsCommand(rest, config(), io);
+      return;
+    case 'help':
+    case '--help':
+    case '-h':
+      io.out(USAGE);
+      return;
+    default:
+      io.err(USAGE);
+      process.exitCode = 2;
+  }
+}
+
+void runCli(process.argv.slice(2));

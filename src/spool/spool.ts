@@ -8,6 +8,8 @@ export interface LeasedEvent {
   seq: number;
   /** Attempts already made for this sink (0 for a first delivery). */
   attempts: number;
+  /** Leased from the sink's retries (rather than fresh from the stream). */
+  fromRetry: boolean;
   envelope: EventEnvelope;
 }
 
@@ -167,12 +169,12 @@ export class Spool {
       if (events.length >= max) break;
       if (stream.retriesInFlight.has(row.seq)) continue;
       stream.retriesInFlight.add(row.seq);
-      events.push({ seq: row.seq, attempts: row.attempts, envelope: JSON.parse(row.envelope) as EventEnvelope });
+      events.push({ seq: row.seq, attempts: row.attempts, fromRetry: true, envelope: JSON.parse(row.envelope) as EventEnvelope });
     }
     let streamTo: number | undefined;
     if (fresh && events.length < max) {
       const rows = this.statements.fresh.all(stream.leasedUpTo, max - events.length) as Array<{ seq: number; envelope: string }>;
-      for (const row of rows) events.push({ seq: row.seq, attempts: 0, envelope: JSON.parse(row.envelope) as EventEnvelope });
+      for (const row of rows) events.push({ seq: row.seq, attempts: 0, fromRetry: false, envelope: JSON.parse(row.envelope) as EventEnvelope });
       const last = rows[rows.length - 1];
       if (last) {
         streamTo = last.seq;
@@ -190,7 +192,7 @@ export class Spool {
     const failed = new Map(outcome.failed.map((f) => [f.eventId, f.error]));
     const now = this.now();
     this.db.transaction(() => {
-      for (const { seq, attempts, envelope } of lease.events) {
+      for (const { seq, attempts, fromRetry, envelope } of lease.events) {
         const message = rejected.get(envelope.eventId);
         const error = failed.get(envelope.eventId);
         if (error !== undefined) {
@@ -200,7 +202,7 @@ export class Spool {
         if (message !== undefined) {
           this.statements.deadLetter.run(lease.sink, envelope.eventId, message.slice(0, 2000), now, JSON.stringify(envelope));
         }
-        if (attempts > 0) this.statements.deleteRetry.run(lease.sink, seq);
+        if (fromRetry) this.statements.deleteRetry.run(lease.sink, seq);
       }
       this.advanceCursor(stream, lease);
       const previousMin = this.minCursor;
@@ -209,12 +211,12 @@ export class Spool {
       if (this.minCursor > previousMin) {
         deleted += this.statements.deleteRange.run(previousMin, this.minCursor, ...this.sinks).changes;
       }
-      for (const { seq, attempts } of lease.events) {
-        if (attempts > 0 || seq <= previousMin) deleted += this.statements.deleteEvent.run(seq, this.minCursor, ...this.sinks).changes;
+      for (const { seq, fromRetry } of lease.events) {
+        if (fromRetry || seq <= previousMin) deleted += this.statements.deleteEvent.run(seq, this.minCursor, ...this.sinks).changes;
       }
       this.stored -= deleted;
     })();
-    for (const { seq, attempts } of lease.events) if (attempts > 0) stream.retriesInFlight.delete(seq);
+    for (const { seq, fromRetry } of lease.events) if (fromRetry) stream.retriesInFlight.delete(seq);
   }
 
   /** Re-reads the stored count (the CLI may requeue dead letters from another process). */

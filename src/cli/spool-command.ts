@@ -1,0 +1,88 @@
+import { parseArgs } from 'node:util';
+import type { Config } from '../config';
+import { listDeadLetters, requeueDeadLetters, spoolStats } from '../spool/spool-admin';
+import { openSpoolDatabase, spoolPath } from '../spool/spool-database';
+
+/** Where a command writes; injectable for tests. */
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+function formatAge(ms: number | null): string {
+  if (ms === null) return '-';
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 120_000) return `${Math.round(ms / 1000)}s`;
+  if (ms < 7_200_000) return `${Math.round(ms / 60_000)}m`;
+  return `${Math.round(ms / 3_600_000)}h`;
+}
+
+function table(rows: string[][]): string {
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+}
+
+/**
+ * `ma2pinpoint spool stats|dead-letters|requeue`: inspect and repair the spool of `DATA_DIR`,
+ * also while the service runs. Returns the exit code.
+ */
+export function runSpoolCommand(args: string[], config: Config, io: Output): number {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      all: { type: 'boolean', default: false },
+      sink: { type: 'string' },
+      limit: { type: 'string', default: '100' },
+    },
+  });
+  const db = openSpoolDatabase(spoolPath(config.dataDir), config.spoolSync);
+  try {
+    switch (sub) {
+      case 'stats': {
+        const stats = spoolStats(db, config.sinks, Date.now());
+        if (values.json) io.out(JSON.stringify(stats, null, 2));
+        else {
+          io.out(`stored events: ${stats.storedEvents}`);
+          io.out(
+            table([
+              ['SINK', 'DEPTH', 'RETRIES', 'OLDEST', 'DEAD LETTERS'],
+              ...stats.sinks.map((s) => [s.sink, String(s.depth), String(s.retries), formatAge(s.oldestAgeMs), String(s.deadLetters)]),
+            ]),
+          );
+        }
+        return 0;
+      }
+      case 'dead-letters': {
+        const letters = listDeadLetters(db, { ...(values.sink ? { sink: values.sink } : {}), limit: Number(values.limit) || 100 });
+        if (values.json) io.out(JSON.stringify(letters, null, 2));
+        else if (letters.length === 0) io.out('no dead letters');
+        else
+          io.out(
+            table([
+              ['ID', 'SINK', 'FAILED AT', 'APP', 'EVENT TYPE', 'EVENT ID', 'MESSAGE'],
+              ...letters.map((l) => [String(l.id), l.sink, l.failedAt, l.applicationId, l.eventType, l.eventId, l.message]),
+            ]),
+          );
+        return 0;
+      }
+      case 'requeue': {
+        const ids = positionals.map(Number);
+        if (!values.all && (ids.length === 0 || ids.some((id) => !Number.isInteger(id)))) {
+          io.err('Usage: ma2pinpoint spool requeue --all | ID...');
+          return 2;
+        }
+        const count = requeueDeadLetters(db, values.all ? 'all' : ids);
+        io.out(`requeued ${count} dead letter(s)`);
+        return 0;
+      }
+      default:
+        io.err('Usage: ma2pinpoint spool stats [--json] | dead-letters [--json] [--sink S] [--limit N] | requeue --all | ID...');
+        return 2;
+    }
+  } finally {
+    db.close();
+  }
+}
