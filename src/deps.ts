@@ -1,4 +1,4 @@
-import { PinpointClient } from '@aws-sdk/client-pinpoint';
+import { PinpointClient, type PinpointClientConfig } from '@aws-sdk/client-pinpoint';
 import type { AppDeps } from './app';
 import type { Config, SinkName } from './config';
 import { startForwarder, type Forwarder } from './forwarder/forwarder';
@@ -31,6 +31,14 @@ export interface Deps {
 }
 
 /**
+ * What the environment cannot carry safely. `credentials` replaces the SDK's default provider
+ * chain for every AWS client, so tests and embedders can sign with explicit keys.
+ */
+export interface DepsOptions {
+  credentials?: PinpointClientConfig['credentials'];
+}
+
+/**
  * SDK retries: in upstream mode the SDK retries throttling and 5xx itself (the client is
  * waiting); in durable mode the forwarder owns retries and backoff, so one attempt per call.
  */
@@ -38,13 +46,14 @@ function sdkAttempts(config: Config): number {
   return config.ackMode === 'durable' ? 1 : 3;
 }
 
-function createSink(name: SinkName, config: Config, logger: Logger): EventSink {
+function createSink(name: SinkName, config: Config, logger: Logger, options: DepsOptions): EventSink {
   switch (name) {
     case 'pinpoint':
       return createPinpointSink({
         client: new PinpointClient({
           region: config.awsRegion,
           ...(config.pinpointEndpoint ? { endpoint: config.pinpointEndpoint } : {}),
+          ...(options.credentials ? { credentials: options.credentials } : {}),
           maxAttempts: sdkAttempts(config),
         }),
         logger: logger.child({ sink: 'pinpoint' }),
@@ -57,8 +66,8 @@ function createSink(name: SinkName, config: Config, logger: Logger): EventSink {
 }
 
 /** The composition root: the only place that constructs SDK clients, databases and timers. */
-export function createDeps(config: Config, logger: Logger): Deps {
-  const sinks = config.sinks.map((name) => createSink(name, config, logger));
+export function createDeps(config: Config, logger: Logger, options: DepsOptions = {}): Deps {
+  const sinks = config.sinks.map((name) => createSink(name, config, logger, options));
   let acceptor: Acceptor;
   let readiness: () => Readiness;
   let spool: Spool | undefined;
