@@ -1,4 +1,4 @@
-import { PinpointClient } from '@aws-sdk/client-pinpoint';
+import { PinpointClient, type PinpointClientConfig } from '@aws-sdk/client-pinpoint';
 import type { AppDeps } from './app';
 import type { Config } from './config';
 import { createCors } from './http/cors';
@@ -17,13 +17,22 @@ export interface Deps {
   close(): Promise<void>;
 }
 
-function createSink(name: string, config: Config, logger: Logger): EventSink {
+/**
+ * What the environment cannot carry safely. `credentials` replaces the SDK's default provider
+ * chain, so tests and embedders can sign with explicit keys without touching `process.env`.
+ */
+export interface DepsOptions {
+  credentials?: PinpointClientConfig['credentials'];
+}
+
+function createSink(name: string, config: Config, logger: Logger, options: DepsOptions): EventSink {
   switch (name) {
     case 'pinpoint':
       return createPinpointSink({
         client: new PinpointClient({
           region: config.awsRegion,
           ...(config.pinpointEndpoint ? { endpoint: config.pinpointEndpoint } : {}),
+          ...(options.credentials ? { credentials: options.credentials } : {}),
           maxAttempts: 3,
         }),
         limiter: createRateLimiter(config.forwardMaxRps),
@@ -35,8 +44,8 @@ function createSink(name: string, config: Config, logger: Logger): EventSink {
 }
 
 /** The composition root: the only place that constructs SDK clients, databases and timers. */
-export function createDeps(config: Config, logger: Logger): Deps {
-  const sinks = config.sinks.map((name) => createSink(name, config, logger));
+export function createDeps(config: Config, logger: Logger, options: DepsOptions = {}): Deps {
+  const sinks = config.sinks.map((name) => createSink(name, config, logger, options));
   const sink = sinks[0] as EventSink;
   const acceptor = createUpstreamAcceptor(sink, logger);
   const ingest = createIngest({
