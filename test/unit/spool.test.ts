@@ -1,0 +1,133 @@
+import path from 'node:path';
+import { Spool, SpoolFullError } from '../../src/spool/spool';
+import { listDeadLetters, requeueDeadLetters, spoolStats } from '../../src/spool/spool-admin';
+import { openSpoolDatabase } from '../../src/spool/spool-database';
+import { makeEnvelopes } from '../support/envelopes';
+import { makeTempDir } from '../support/temp-dir';
+
+describe('Spool (real SQLite file)', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let file: string;
+  let clock: number;
+  const open = (sinks: string[] = ['a', 'b'], maxEvents = 1000): Spool =>
+    new Spool({ db: openSpoolDatabase(file, 'normal'), sinks, maxEvents, now: () => clock });
+
+  beforeEach(() => {
+    temp = makeTempDir();
+    file = path.join(temp.dir, 'spool.db');
+    clock = 1_000_000;
+  });
+  afterEach(() => temp.remove());
+
+  it('commits concurrent appends together and keeps them across a reopen', async () => {
+    const spool = open();
+    await Promise.all([spool.append(makeEnvelopes(3, { clientId: 'd1' })), spool.append(makeEnvelopes(2, { clientId: 'd2' }))]);
+    expect(spool.storedEvents()).toBe(5);
+    spool.close();
+    const reopened = open();
+    expect(reopened.storedEvents()).toBe(5);
+    const lease = reopened.lease('a', 100, true);
+    expect(lease?.events.map((e) => e.envelope.endpointId)).toEqual(['d1', 'd1', 'd1', 'd2', 'd2']);
+    reopened.close();
+  });
+
+  it('keeps one cursor per sink: an event is deleted only after every sink is done with it', async () => {
+    const spool = open();
+    await spool.append(makeEnvelopes(4));
+    const a = spool.lease('a', 100, true);
+    spool.complete(a!, { rejected: [], failed: [], retryAt: clock });
+    expect(spool.storedEvents()).toBe(4);
+    expect(spool.lease('a', 100, true)).toBeUndefined();
+    const b = spool.lease('b', 100, true);
+    expect(b?.events).toHaveLength(4);
+    spool.complete(b!, { rejected: [], failed: [], retryAt: clock });
+    expect(spool.storedEvents()).toBe(0);
+    spool.close();
+  });
+
+  it('redelivers an unsettled lease after a restart (at least once)', async () => {
+    const spool = open(['a']);
+    await spool.append(makeEnvelopes(3));
+    expect(spool.lease('a', 100, true)?.events).toHaveLength(3);
+    spool.close();
+    const reopened = open(['a']);
+    expect(reopened.lease('a', 100, true)?.events).toHaveLength(3);
+    reopened.close();
+  });
+
+  it('advances the cursor only over settled leases, in order (a later lease settled first is redelivered)', async () => {
+    const spool = open(['a']);
+    await spool.append(makeEnvelopes(6));
+    const first = spool.lease('a', 3, true)!;
+    const second = spool.lease('a', 3, true)!;
+    spool.complete(second, { rejected: [], failed: [], retryAt: clock });
+    spool.close();
+    const reopened = open(['a']);
+    const again = reopened.lease('a', 100, true)!;
+    expect(again.events.map((e) => e.seq)).toEqual([...first.events, ...second.events].map((e) => e.seq));
+    reopened.close();
+  });
+
+  it('moves failed events to retries, due at retryAt, and rejected ones to the dead letters', async () => {
+    const spool = open(['a']);
+    const envelopes = makeEnvelopes(3);
+    await spool.append(envelopes);
+    const lease = spool.lease('a', 100, true)!;
+    const [e0, e1] = envelopes;
+    spool.complete(lease, {
+      rejected: [{ eventId: e0!.eventId, message: 'Event too old' }],
+      failed: [{ eventId: e1!.eventId, error: 'ThrottlingException: slow down' }],
+      retryAt: clock + 5000,
+    });
+    expect(spool.storedEvents()).toBe(1);
+    expect(spool.nextRetryAt('a')).toBe(clock + 5000);
+    expect(spool.lease('a', 100, true)).toBeUndefined();
+    clock += 5000;
+    const retry = spool.lease('a', 100, true)!;
+    expect(retry.events.map((e) => [e.envelope.eventId, e.attempts, e.fromRetry])).toEqual([[e1!.eventId, 1, true]]);
+    spool.complete(retry, { rejected: [], failed: [], retryAt: clock });
+    expect(spool.storedEvents()).toBe(0);
+    expect(spool.nextRetryAt('a')).toBeUndefined();
+    spool.close();
+    const db = openSpoolDatabase(file, 'normal');
+    expect(listDeadLetters(db, { limit: 10 })).toEqual([
+      expect.objectContaining({ sink: 'a', eventId: e0!.eventId, message: 'Event too old', applicationId: 'app-1' }),
+    ]);
+    db.close();
+  });
+
+  it('refuses appends beyond SPOOL_MAX_EVENTS without touching what is stored', async () => {
+    const spool = open(['a'], 5);
+    await spool.append(makeEnvelopes(4));
+    await expect(spool.append(makeEnvelopes(2, { clientId: 'd2' }))).rejects.toBeInstanceOf(SpoolFullError);
+    expect(spool.storedEvents()).toBe(4);
+    await spool.append(makeEnvelopes(1, { clientId: 'd3' }));
+    expect(spool.isFull()).toBe(true);
+    spool.close();
+  });
+
+  it('reports stats per sink and requeues a dead letter to its own sink only', async () => {
+    const spool = open(['a', 'b']);
+    const envelopes = makeEnvelopes(2);
+    await spool.append(envelopes);
+    const a = spool.lease('a', 100, true)!;
+    spool.complete(a, { rejected: [{ eventId: envelopes[0]!.eventId, message: 'bad' }], failed: [], retryAt: clock });
+    const db = openSpoolDatabase(file, 'normal');
+    const stats = spoolStats(db, ['a', 'b'], clock + 1000);
+    expect(stats.sinks).toEqual([
+      expect.objectContaining({ sink: 'a', depth: 0, deadLetters: 1 }),
+      expect.objectContaining({ sink: 'b', depth: 2, deadLetters: 0 }),
+    ]);
+    const [letter] = listDeadLetters(db, { limit: 10 });
+    expect(requeueDeadLetters(db, [letter!.id])).toBe(1);
+    db.close();
+    spool.refreshCount();
+    const again = spool.lease('a', 100, true)!;
+    expect(again.events.map((e) => e.envelope.eventId)).toEqual([envelopes[0]!.eventId]);
+    spool.complete(again, { rejected: [], failed: [], retryAt: clock });
+    expect(spool.lease('a', 100, true)).toBeUndefined();
+    const b = spool.lease('b', 100, true)!;
+    expect(b.events.map((e) => e.envelope.eventId)).toEqual(envelopes.map((e) => e.eventId));
+    spool.close();
+  });
+});
