@@ -1,4 +1,7 @@
+import { FirehoseClient } from '@aws-sdk/client-firehose';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { PinpointClient } from '@aws-sdk/client-pinpoint';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AppDeps } from './app';
 import type { Config } from './config';
 import { createCors } from './http/cors';
@@ -7,6 +10,8 @@ import type { Logger } from './logger';
 import { createIngest } from './pipeline/ingest';
 import { createUpstreamAcceptor } from './pipeline/upstream-acceptor';
 import type { EventSink } from './sinks/event-sink';
+import { createFirehoseSink } from './sinks/firehose-sink';
+import { createKinesisSink } from './sinks/kinesis-sink';
 import { createPinpointSink } from './sinks/pinpoint-sink';
 import { createRateLimiter } from './sinks/rate-limiter';
 
@@ -15,6 +20,14 @@ export interface Deps {
   app: AppDeps;
   sinks: EventSink[];
   close(): Promise<void>;
+}
+
+/**
+ * HTTP/1.1 with keep-alive for Kinesis and Firehose: the Kinesis client defaults to HTTP/2,
+ * which kinesalite (and other local stand-ins) cannot speak; AWS serves both equally well.
+ */
+function http1Handler(): NodeHttpHandler {
+  return new NodeHttpHandler({ connectionTimeout: 5000, requestTimeout: 30000 });
 }
 
 function createSink(name: string, config: Config, logger: Logger): EventSink {
@@ -28,6 +41,28 @@ function createSink(name: string, config: Config, logger: Logger): EventSink {
         }),
         limiter: createRateLimiter(config.forwardMaxRps),
         logger: logger.child({ sink: 'pinpoint' }),
+      });
+    case 'kinesis':
+      return createKinesisSink({
+        client: new KinesisClient({
+          region: config.awsRegion,
+          ...(config.kinesisEndpoint ? { endpoint: config.kinesisEndpoint } : {}),
+          requestHandler: http1Handler(),
+          maxAttempts: 3,
+        }),
+        streamName: config.kinesisStream as string,
+        logger: logger.child({ sink: 'kinesis' }),
+      });
+    case 'firehose':
+      return createFirehoseSink({
+        client: new FirehoseClient({
+          region: config.awsRegion,
+          ...(config.firehoseEndpoint ? { endpoint: config.firehoseEndpoint } : {}),
+          requestHandler: http1Handler(),
+          maxAttempts: 3,
+        }),
+        deliveryStreamName: config.firehoseStream as string,
+        logger: logger.child({ sink: 'firehose' }),
       });
     default:
       throw new Error(`SINK=${name} is not available yet`);
