@@ -35,6 +35,7 @@ const THROTTLING_CODES = new Set([
   'SlowDown',
   'PriorRequestNotComplete',
   'EC2ThrottledException',
+  'KMSThrottlingException',
 ]);
 
 const FORBIDDEN_CODES = new Set([
