@@ -1,4 +1,7 @@
+import { FirehoseClient } from '@aws-sdk/client-firehose';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { PinpointClient, type PinpointClientConfig } from '@aws-sdk/client-pinpoint';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AppDeps } from './app';
 import type { Config, SinkName } from './config';
 import { startForwarder, type Forwarder } from './forwarder/forwarder';
@@ -13,6 +16,8 @@ import { createIngest } from './pipeline/ingest';
 import { createUpstreamAcceptor } from './pipeline/upstream-acceptor';
 import type { EventSink } from './sinks/event-sink';
 import { createFanoutSink } from './sinks/fanout-sink';
+import { createFirehoseSink } from './sinks/firehose-sink';
+import { createKinesisSink } from './sinks/kinesis-sink';
 import { createLocalSink } from './sinks/local-sink';
 import { createPinpointSink } from './sinks/pinpoint-sink';
 import { createRateLimiter } from './sinks/rate-limiter';
@@ -46,6 +51,14 @@ function sdkAttempts(config: Config): number {
   return config.ackMode === 'durable' ? 1 : 3;
 }
 
+/**
+ * HTTP/1.1 with keep-alive for Kinesis and Firehose: the Kinesis client defaults to HTTP/2,
+ * which kinesalite (and other local stand-ins) cannot speak; AWS serves both equally well.
+ */
+function http1Handler(): NodeHttpHandler {
+  return new NodeHttpHandler({ connectionTimeout: 5000, requestTimeout: 30000 });
+}
+
 function createSink(name: SinkName, config: Config, logger: Logger, options: DepsOptions): EventSink {
   switch (name) {
     case 'pinpoint':
@@ -60,8 +73,30 @@ function createSink(name: SinkName, config: Config, logger: Logger, options: Dep
       });
     case 'local':
       return createLocalSink(openEventStore(eventStorePath(config.dataDir)));
-    default:
-      throw new Error(`SINK=${name} is not available yet`);
+    case 'kinesis':
+      return createKinesisSink({
+        client: new KinesisClient({
+          region: config.awsRegion,
+          ...(config.kinesisEndpoint ? { endpoint: config.kinesisEndpoint } : {}),
+          ...(options.credentials ? { credentials: options.credentials } : {}),
+          requestHandler: http1Handler(),
+          maxAttempts: sdkAttempts(config),
+        }),
+        streamName: config.kinesisStream as string,
+        logger: logger.child({ sink: 'kinesis' }),
+      });
+    case 'firehose':
+      return createFirehoseSink({
+        client: new FirehoseClient({
+          region: config.awsRegion,
+          ...(config.firehoseEndpoint ? { endpoint: config.firehoseEndpoint } : {}),
+          ...(options.credentials ? { credentials: options.credentials } : {}),
+          requestHandler: http1Handler(),
+          maxAttempts: sdkAttempts(config),
+        }),
+        deliveryStreamName: config.firehoseStream as string,
+        logger: logger.child({ sink: 'firehose' }),
+      });
   }
 }
 

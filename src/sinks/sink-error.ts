@@ -35,6 +35,7 @@ const THROTTLING_CODES = new Set([
   'SlowDown',
   'PriorRequestNotComplete',
   'EC2ThrottledException',
+  'KMSThrottlingException',
 ]);
 
 const FORBIDDEN_CODES = new Set([
@@ -54,15 +55,17 @@ const FORBIDDEN_CODES = new Set([
 const NOT_FOUND_CODES = new Set(['NotFoundException', 'ResourceNotFoundException']);
 const TOO_LARGE_CODES = new Set(['PayloadTooLargeException', 'RequestEntityTooLargeException']);
 
+const SERVER_FAULT_CODE = /InternalFailure|ServiceUnavailable|InternalError/i;
+
 /** Per-record error codes (Kinesis `ErrorCode`, Firehose `ErrorCode`) that mean "try again". */
 export function isRetryableRecordCode(code: string | undefined): boolean {
-  return code === undefined || THROTTLING_CODES.has(code) || /InternalFailure|ServiceUnavailable|InternalError/i.test(code);
+  return code === undefined || THROTTLING_CODES.has(code) || SERVER_FAULT_CODE.test(code);
 }
 
 /** Classifies anything an AWS SDK v3 client (or the network under it) threw. */
 export function classifySdkError(err: unknown): SinkError {
   if (err instanceof SinkError) return err;
-  const e = (err ?? {}) as { name?: string; message?: string; $metadata?: { httpStatusCode?: number }; code?: string };
+  const e = (err ?? {}) as { name?: string; message?: string; $fault?: string; $metadata?: { httpStatusCode?: number }; code?: string };
   const code = e.name && e.name !== 'Error' ? e.name : (e.code ?? 'UnknownError');
   const status = e.$metadata?.httpStatusCode;
   const message = e.message || code;
@@ -71,6 +74,8 @@ export function classifySdkError(err: unknown): SinkError {
     if (FORBIDDEN_CODES.has(code) || status === 401 || status === 403) return 'forbidden';
     if (NOT_FOUND_CODES.has(code) || status === 404) return 'not-found';
     if (TOO_LARGE_CODES.has(code) || status === 413) return 'too-large';
+    // A server fault is retried whatever its status: a 400 ServiceUnavailableException is not 'invalid'.
+    if (e.$fault === 'server' || SERVER_FAULT_CODE.test(code)) return 'transient';
     if (status !== undefined && status >= 400 && status < 500) return 'invalid';
     return 'transient';
   })();
