@@ -44,3 +44,8 @@ export function sampleLegacyRequest(clientId: string, eventCount: number): Legac
 export function sampleEnvelopes(devices: number, eventsPerDevice: number): EventEnvelope[] {
   return Array.from({ length: devices }, (_, d) => mapLegacyRequest(sampleLegacyRequest(`device-${d}`, eventsPerDevice), new Map()).envelopes).flat();
 }
+
+/** Mapped envelopes for `count` events of one device. */
+export function deviceEnvelopes(clientId: string, count: number): EventEnvelope[] {
+  return mapLegacyRequest(sampleLegacyRequest(clientId, count), new Map()).envelopes;
+}

@@ -14,10 +14,13 @@ export interface ProxyProcess {
 
 const MAIN = path.resolve(__dirname, '..', '..', 'dist', 'main.js');
 
-/** Starts `node dist/main.js` with `env` on a free port and waits for its `listening` line. */
+/**
+ * Starts `node dist/main.js` with `env` on a free port and waits for its `listening` line
+ * (logged at info, the default level here). The caller must kill the child when done.
+ */
 export function startProxyProcess(env: Record<string, string>): Promise<ProxyProcess> {
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Array<Record<string, unknown>> = [];
@@ -25,7 +28,10 @@ export function startProxyProcess(env: Record<string, string>): Promise<ProxyPro
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start: ${stderr}`)), 20_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`service did not start: ${stderr}`));
+    }, 20_000);
     void exited.then((code) => reject(new Error(`service exited (${String(code)}) before listening: ${stderr}`)));
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
       let entry: Record<string, unknown>;

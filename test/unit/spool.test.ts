@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Spool, SpoolFullError } from '../../src/spool/spool';
 import { listDeadLetters, requeueDeadLetters, spoolStats } from '../../src/spool/spool-admin';
 import { openSpoolDatabase } from '../../src/spool/spool-database';
-import { makeEnvelopes } from '../support/envelopes';
+import { deviceEnvelopes, SAMPLE_APP_ID } from '../support/legacy-requests';
 import { makeTempDir } from '../support/temp-dir';
 
 describe('Spool (real SQLite file)', () => {
@@ -21,7 +21,7 @@ describe('Spool (real SQLite file)', () => {
 
   it('commits concurrent appends together and keeps them across a reopen', async () => {
     const spool = open();
-    await Promise.all([spool.append(makeEnvelopes(3, { clientId: 'd1' })), spool.append(makeEnvelopes(2, { clientId: 'd2' }))]);
+    await Promise.all([spool.append(deviceEnvelopes('d1', 3)), spool.append(deviceEnvelopes('d2', 2))]);
     expect(spool.storedEvents()).toBe(5);
     spool.close();
     const reopened = open();
@@ -33,7 +33,7 @@ describe('Spool (real SQLite file)', () => {
 
   it('keeps one cursor per sink: an event is deleted only after every sink is done with it', async () => {
     const spool = open();
-    await spool.append(makeEnvelopes(4));
+    await spool.append(deviceEnvelopes('d0', 4));
     const a = spool.lease('a', 100, true);
     spool.complete(a!, { rejected: [], failed: [], retryAt: clock });
     expect(spool.storedEvents()).toBe(4);
@@ -47,7 +47,7 @@ describe('Spool (real SQLite file)', () => {
 
   it('redelivers an unsettled lease after a restart (at least once)', async () => {
     const spool = open(['a']);
-    await spool.append(makeEnvelopes(3));
+    await spool.append(deviceEnvelopes('d0', 3));
     expect(spool.lease('a', 100, true)?.events).toHaveLength(3);
     spool.close();
     const reopened = open(['a']);
@@ -57,7 +57,7 @@ describe('Spool (real SQLite file)', () => {
 
   it('advances the cursor only over settled leases, in order (a later lease settled first is redelivered)', async () => {
     const spool = open(['a']);
-    await spool.append(makeEnvelopes(6));
+    await spool.append(deviceEnvelopes('d0', 6));
     const first = spool.lease('a', 3, true)!;
     const second = spool.lease('a', 3, true)!;
     spool.complete(second, { rejected: [], failed: [], retryAt: clock });
@@ -70,7 +70,7 @@ describe('Spool (real SQLite file)', () => {
 
   it('moves failed events to retries, due at retryAt, and rejected ones to the dead letters', async () => {
     const spool = open(['a']);
-    const envelopes = makeEnvelopes(3);
+    const envelopes = deviceEnvelopes('d0', 3);
     await spool.append(envelopes);
     const lease = spool.lease('a', 100, true)!;
     const [e0, e1] = envelopes;
@@ -91,24 +91,24 @@ describe('Spool (real SQLite file)', () => {
     spool.close();
     const db = openSpoolDatabase(file, 'normal');
     expect(listDeadLetters(db, { limit: 10 })).toEqual([
-      expect.objectContaining({ sink: 'a', eventId: e0!.eventId, message: 'Event too old', applicationId: 'app-1' }),
+      expect.objectContaining({ sink: 'a', eventId: e0!.eventId, message: 'Event too old', applicationId: SAMPLE_APP_ID }),
     ]);
     db.close();
   });
 
   it('refuses appends beyond SPOOL_MAX_EVENTS without touching what is stored', async () => {
     const spool = open(['a'], 5);
-    await spool.append(makeEnvelopes(4));
-    await expect(spool.append(makeEnvelopes(2, { clientId: 'd2' }))).rejects.toBeInstanceOf(SpoolFullError);
+    await spool.append(deviceEnvelopes('d0', 4));
+    await expect(spool.append(deviceEnvelopes('d2', 2))).rejects.toBeInstanceOf(SpoolFullError);
     expect(spool.storedEvents()).toBe(4);
-    await spool.append(makeEnvelopes(1, { clientId: 'd3' }));
+    await spool.append(deviceEnvelopes('d3', 1));
     expect(spool.isFull()).toBe(true);
     spool.close();
   });
 
   it('reports stats per sink and requeues a dead letter to its own sink only', async () => {
     const spool = open(['a', 'b']);
-    const envelopes = makeEnvelopes(2);
+    const envelopes = deviceEnvelopes('d0', 2);
     await spool.append(envelopes);
     const a = spool.lease('a', 100, true)!;
     spool.complete(a, { rejected: [{ eventId: envelopes[0]!.eventId, message: 'bad' }], failed: [], retryAt: clock });
