@@ -30,6 +30,12 @@ beforeEach(() => {
   standIn.setBehavior(undefined);
 });
 
+/**
+ * superagent JSON-encodes a Buffer body when Content-Type looks like JSON; this serializer
+ * leaves the bytes alone (it is typed for strings, superagent hands it the Buffer as is).
+ */
+const asIs = (data: string): string => data;
+
 /** Sends a fixture exactly as captured; `headers` overrides (undefined removes a header); the body is never re-serialized. */
 function send(fixture: ClientFixture, options: { headers?: Record<string, string | undefined>; body?: Buffer } = {}): Promise<Response> {
   const body = options.body ?? fixture.body;
@@ -38,7 +44,7 @@ function send(fixture: ClientFixture, options: { headers?: Record<string, string
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined) req = req.set(name, value);
   }
-  return req.serialize((data: Buffer) => data).send(body);
+  return req.serialize(asIs).send(body);
 }
 
 function deliveredSince(before: number): ReturnType<PinpointStandIn['delivered']> {
