@@ -1,8 +1,8 @@
 import type { RunningProcess } from './child-processes';
 import { drive } from './load-phase';
-import type { StandInConfig, StandInStats } from './pinpoint-stand-in';
+import { PROBE_APP_ID, type StandInConfig, type StandInStats } from './pinpoint-stand-in';
 import type { BenchPlan } from './plan';
-import type { RequestShape } from './request-shapes';
+import type { BenchRequest, RequestShape } from './request-shapes';
 import type { RssSampler } from './rss-sampler';
 
 /** How well the forwarder packs events into PutEvents calls. */
@@ -52,28 +52,32 @@ async function standIn<T>(url: string, action: 'stats' | 'reset' | 'config', bod
 const stats = (url: string): Promise<StandInStats> => standIn<StandInStats>(url, 'stats');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** One event of an aws-sdk-js request, re-addressed to the application the stand-in always refuses. */
+function probeRequest(request: BenchRequest): BenchRequest {
+  const context = JSON.parse(request.headers['x-amz-Client-Context'] ?? '{}') as { services: { mobile_analytics: { app_id: string } } };
+  context.services.mobile_analytics.app_id = PROBE_APP_ID;
+  const body = JSON.parse(request.body.toString('utf8')) as { events: unknown[] };
+  return {
+    ...request,
+    headers: { ...request.headers, 'x-amz-Client-Context': JSON.stringify(context) },
+    body: Buffer.from(JSON.stringify({ events: body.events.slice(0, 1) })),
+  };
+}
+
 /**
- * Tells durable mode from upstream mode by behaviour, not by configuration: with the
- * destination refusing everything, a durable proxy still answers 202 (it has spooled the
- * events), an upstream proxy answers the refusal. Until durable mode lands, `ACK_MODE=durable`
- * is accepted but not honoured, and the coalescing numbers would be upstream's.
+ * Tells durable mode from upstream mode by behaviour, not by configuration: when the
+ * destination refuses the call, a durable proxy still answers 202 (it has spooled the event),
+ * an upstream proxy answers the refusal. Until durable mode lands, `ACK_MODE=durable` is
+ * accepted but not honoured, and the coalescing numbers would be upstream's.
  */
-async function probeDurable(proxy: RunningProcess, standInUrl: string, shape: RequestShape): Promise<string | undefined> {
-  await standIn(standInUrl, 'config', { failStatus: 400, quotaPerSecond: null });
-  const request = shape.requests[0];
-  if (!request) throw new Error('the probe shape has no requests');
-  let status: number;
-  try {
-    const response = await fetch(`${proxy.url}${request.path}`, { method: 'POST', headers: request.headers, body: request.body });
-    await response.arrayBuffer();
-    status = response.status;
-    if (status === 202) {
-      for (let i = 0; i < 50 && (await stats(standInUrl)).refused === 0; i += 1) await sleep(100);
-    }
-  } finally {
-    await standIn(standInUrl, 'config', { failStatus: null });
-  }
-  return status === 202 ? undefined : `ACK_MODE=durable is not in effect: answered ${status} while the destination refused every call (upstream behaviour)`;
+async function probeDurable(proxy: RunningProcess, shape: RequestShape): Promise<string | undefined> {
+  const first = shape.requests[0];
+  if (!first) throw new Error('the probe shape has no requests');
+  const request = probeRequest(first);
+  const response = await fetch(`${proxy.url}${request.path}`, { method: 'POST', headers: request.headers, body: request.body });
+  await response.arrayBuffer();
+  if (response.status === 202) return undefined;
+  return `ACK_MODE=durable is not in effect: answered ${response.status} while the destination refused the call (upstream behaviour)`;
 }
 
 async function measureCoalescing(proxy: RunningProcess, standInUrl: string, plan: BenchPlan, shape: RequestShape): Promise<CoalescingResult> {
@@ -159,7 +163,7 @@ export async function runDeliveryPhase(options: {
   log: (line: string) => void;
 }): Promise<DeliveryResult> {
   const { plan, proxy, standInUrl, shape, sampler, log } = options;
-  const unavailable = await probeDurable(proxy, standInUrl, shape);
+  const unavailable = await probeDurable(proxy, shape);
   if (unavailable !== undefined) return { unavailable, peakRssBytes: sampler.overallPeak(proxy.pid) };
   log(`  coalescing: ${plan.coalescing.requests} requests × ${shape.eventsPerRequest} events, then drain`);
   const coalescing = await measureCoalescing(proxy, standInUrl, plan, shape);

@@ -9,7 +9,7 @@ export interface StandInStats {
   events: number;
   /** Calls refused with 429 because of the quota. */
   throttled: number;
-  /** Calls refused on purpose (`failStatus`). */
+  /** Calls for `PROBE_APP_ID`, refused on purpose and counted nowhere else. */
   refused: number;
   maxEventsPerCall: number;
 }
@@ -18,14 +18,19 @@ export interface StandInStats {
 export interface StandInConfig {
   /** PutEvents calls allowed per rolling second (Pinpoint's default quota is 15); null = no quota. */
   quotaPerSecond: number | null;
-  /** Answer every call with this status (400 BadRequestException) to probe the ack mode; null = off. */
-  failStatus: number | null;
 }
+
+/**
+ * Calls for this application are always refused with 400 `BadRequestException`: the bench uses
+ * it to tell durable mode (the device still gets 202) from upstream mode (it gets the refusal),
+ * without the probe's events ever counting in the measurements.
+ */
+export const PROBE_APP_ID = 'bench-probe-refused';
 
 /** The control path prefix; nothing under it is part of the Pinpoint API. */
 export const CONTROL_PREFIX = '/__bench/';
 
-const EVENTS_PATH = /^\/v1\/apps\/[^/]+\/events$/;
+const EVENTS_PATH = /^\/v1\/apps\/([^/]+)\/events$/;
 
 interface BatchItem {
   Events?: Record<string, unknown>;
@@ -53,7 +58,7 @@ function sendError(response: ServerResponse, status: number, type: string, messa
  * `TooManyRequestsException` so the forwarder's coalescing and pacing can be measured.
  */
 export function createPinpointStandIn(): Server {
-  const config: StandInConfig = { quotaPerSecond: null, failStatus: null };
+  const config: StandInConfig = { quotaPerSecond: null };
   let stats: StandInStats = { calls: 0, events: 0, throttled: 0, refused: 0, maxEventsPerCall: 0 };
   let recentCalls: number[] = [];
 
@@ -73,10 +78,10 @@ export function createPinpointStandIn(): Server {
     }
   };
 
-  const putEvents = (response: ServerResponse, body: Buffer): void => {
-    if (config.failStatus !== null) {
+  const putEvents = (response: ServerResponse, applicationId: string, body: Buffer): void => {
+    if (applicationId === PROBE_APP_ID) {
       stats.refused += 1;
-      sendError(response, config.failStatus, 'BadRequestException', 'Refused by the bench stand-in.');
+      sendError(response, 400, 'BadRequestException', 'Refused by the bench stand-in.');
       return;
     }
     if (config.quotaPerSecond !== null) {
@@ -115,8 +120,9 @@ export function createPinpointStandIn(): Server {
   return createServer((request, response) => {
     readAll(request, (body) => {
       const url = request.url ?? '';
+      const events = request.method === 'POST' ? EVENTS_PATH.exec(url) : null;
       if (url.startsWith(CONTROL_PREFIX)) control(request, response, body);
-      else if (request.method === 'POST' && EVENTS_PATH.test(url)) putEvents(response, body);
+      else if (events) putEvents(response, decodeURIComponent(events[1] as string), body);
       else if (request.method === 'GET') sendJson(response, 200, { status: 'ok' });
       else sendError(response, 404, 'NotFoundException', 'Not found.');
     });
