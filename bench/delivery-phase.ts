@@ -1,6 +1,6 @@
 import type { RunningProcess } from './child-processes';
 import { drive } from './load-phase';
-import { PROBE_APP_ID, type StandInConfig, type StandInStats } from './pinpoint-stand-in';
+import { CONTROL_PREFIX, PROBE_APP_ID, type StandInConfig, type StandInStats } from './pinpoint-stand-in';
 import type { BenchPlan } from './plan';
 import type { BenchRequest, RequestShape } from './request-shapes';
 import type { RssSampler } from './rss-sampler';
@@ -42,7 +42,7 @@ export interface DeliveryResult {
 }
 
 async function standIn<T>(url: string, action: 'stats' | 'reset' | 'config', body?: Partial<StandInConfig>): Promise<T> {
-  const response = await fetch(`${url}/__bench/${action}`, {
+  const response = await fetch(`${url}${CONTROL_PREFIX}${action}`, {
     method: action === 'stats' ? 'GET' : 'POST',
     ...(body ? { body: JSON.stringify(body) } : {}),
   });

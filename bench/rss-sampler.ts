@@ -13,7 +13,7 @@ export interface RssSampler {
 }
 
 /** Reads VmRSS in bytes, or null when the process is gone or `/proc` does not exist. */
-export function readRss(pid: number): number | null {
+function readRss(pid: number): number | null {
   try {
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : null;
