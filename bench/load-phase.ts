@@ -1,0 +1,143 @@
+import autocannon from 'autocannon';
+import type { RunningProcess } from './child-processes';
+import { waitForIdle } from './cpu-idle';
+import type { BenchPlan } from './plan';
+import { buildShape, type RequestShape, type ShapeId } from './request-shapes';
+import type { RssSampler } from './rss-sampler';
+import type { TargetId } from './targets';
+
+/** One timed round of one shape against one target. */
+export interface RoundResult {
+  round: number;
+  seconds: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** 2xx answers per second: refused requests do not count as throughput. */
+  requestsPerSecond: number;
+  eventsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  peakRssBytes: number | null;
+}
+
+/** A target × shape cell of the table. */
+export interface LoadCell {
+  target: TargetId;
+  shape: ShapeId;
+  shapeDescription: string;
+  eventsPerRequest: number;
+  bodyBytes: number;
+  rounds: RoundResult[];
+  /** Set when the target could not start or died; the cell then has no rounds (or fewer). */
+  unavailable?: string;
+}
+
+/** A load target and its process, or why it has none. */
+export interface LoadTarget {
+  id: TargetId;
+  process?: RunningProcess;
+  unavailable?: string;
+}
+
+/** Drives `url` with the shape's requests (cycled) on `connections` keep-alive connections. */
+export function drive(
+  url: string,
+  shape: RequestShape,
+  options: { connections: number; seconds?: number; amount?: number; overallRate?: number },
+): Promise<autocannon.AutocannonResult> {
+  return autocannon({
+    url,
+    connections: options.connections,
+    timeout: 10,
+    requests: shape.requests,
+    ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.seconds ?? 1 }),
+    ...(options.overallRate !== undefined ? { overallRate: options.overallRate } : {}),
+  });
+}
+
+function toRound(round: number, shape: RequestShape, result: autocannon.AutocannonResult, peakRssBytes: number | null): RoundResult {
+  const seconds = result.duration > 0 ? result.duration : 1;
+  const ok = result['2xx'];
+  return {
+    round,
+    seconds,
+    ok,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    requestsPerSecond: ok / seconds,
+    eventsPerSecond: (ok * shape.eventsPerRequest) / seconds,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    peakRssBytes,
+  };
+}
+
+function checkAlive(target: LoadTarget): boolean {
+  const reason = target.process?.exitReason();
+  if (reason !== undefined && target.unavailable === undefined) target.unavailable = `crashed: ${reason}`;
+  return target.process !== undefined && target.unavailable === undefined;
+}
+
+/**
+ * Runs every shape against every live target, rounds ALTERNATING between targets (A B C D A B C
+ * D …) so the machine's drift hits all of them alike. Each target gets a short unrecorded
+ * warm-up per shape (JIT, first allocations), and every round starts with the machine idle.
+ */
+export async function runLoadPhase(options: {
+  plan: BenchPlan;
+  targets: LoadTarget[];
+  sampler: RssSampler;
+  /** Helper processes (the Pinpoint stand-in) that must also be idle before a round starts. */
+  helperPids: readonly number[];
+  now: number;
+  log: (line: string) => void;
+}): Promise<LoadCell[]> {
+  const { plan, targets, sampler, helperPids, now, log } = options;
+  const settle = (running: RunningProcess): Promise<void> => waitForIdle([running.pid, ...helperPids], plan.settleMaxSeconds * 1000);
+  const cells: LoadCell[] = [];
+  for (const shapePlan of plan.shapes) {
+    const shape = buildShape(shapePlan.shape, shapePlan.devices, now);
+    const row = new Map<TargetId, LoadCell>();
+    for (const target of targets) {
+      const cell: LoadCell = {
+        target: target.id,
+        shape: shape.id,
+        shapeDescription: shape.description,
+        eventsPerRequest: shape.eventsPerRequest,
+        bodyBytes: shape.bodyBytes,
+        rounds: [],
+      };
+      row.set(target.id, cell);
+      cells.push(cell);
+      if (!checkAlive(target)) continue;
+      const running = target.process as RunningProcess;
+      await drive(running.url, shape, { connections: plan.connections, seconds: plan.warmupSeconds });
+      await settle(running);
+    }
+    for (let round = 1; round <= shapePlan.rounds; round += 1) {
+      for (const target of targets) {
+        if (!checkAlive(target)) continue;
+        const running = target.process as RunningProcess;
+        sampler.resetWindow(running.pid);
+        const result = await drive(running.url, shape, { connections: plan.connections, seconds: shapePlan.seconds });
+        const entry = toRound(round, shape, result, sampler.windowPeak(running.pid));
+        await settle(running);
+        checkAlive(target);
+        (row.get(target.id) as LoadCell).rounds.push(entry);
+        log(
+          `  ${shape.id.padEnd(13)} round ${round}/${shapePlan.rounds} ${target.id.padEnd(18)} ` +
+            `${Math.round(entry.requestsPerSecond)} req/s, p99 ${entry.p99Ms} ms` +
+            (entry.non2xx + entry.errors > 0 ? `, ${entry.non2xx} non-2xx, ${entry.errors} errors` : ''),
+        );
+      }
+    }
+    for (const target of targets) {
+      const cell = row.get(target.id) as LoadCell;
+      if (target.unavailable !== undefined) cell.unavailable = target.unavailable;
+    }
+  }
+  return cells;
+}
