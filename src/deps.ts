@@ -118,7 +118,8 @@ export function createDeps(config: Config, logger: Logger, options: DepsOptions 
       spool: durableSpool,
       targets: sinks.map((sink) => ({
         sink,
-        ...(sink.name === 'local' ? {} : { limiter: createRateLimiter(config.forwardMaxRps) }),
+        // Evenly spaced calls (burst 1): a burst would overshoot a quota counted per rolling second.
+        ...(sink.name === 'local' ? {} : { limiter: createRateLimiter(config.forwardMaxRps, 1) }),
       })),
       concurrency: config.forwardConcurrency,
       lingerMs: config.forwardLingerMs,
