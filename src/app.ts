@@ -1,9 +1,13 @@
+import type { Server } from 'node:http';
 import express, { type Express } from 'express';
 import type { Logger } from './logger';
 import type { Ingest } from './pipeline/ingest';
 import type { Cors } from './http/cors';
-import { createEventsHandler } from './http/events-route';
+import { createEventsHandler, type EventsHandler } from './http/events-route';
 import { createReadyHandler, healthHandler, type Readiness } from './http/health-routes';
+import { createHttpServer, EVENTS_PATH } from './http/server';
+
+export { EVENTS_PATH };
 
 /** Everything the HTTP app needs, built by the composition root (`deps.ts`). */
 export interface AppDeps {
@@ -15,15 +19,12 @@ export interface AppDeps {
   readiness: () => Readiness;
 }
 
-/** The legacy PutEvents path; the only route legacy clients call. */
-export const EVENTS_PATH = '/2014-06-05/events';
-
 /** Builds the Express app. It never listens and never reads the environment. */
-export function createApp(deps: AppDeps): Express {
+export function createApp(deps: AppDeps, events: EventsHandler = createEventsHandler(deps)): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.post(EVENTS_PATH, createEventsHandler(deps));
+  app.post(EVENTS_PATH, events);
   app.options(EVENTS_PATH, (request, response) => {
     const headers = deps.cors.preflightHeaders(request.headers.origin);
     response.writeHead(headers ? 204 : 403, headers ?? {});
@@ -32,4 +33,10 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', healthHandler);
   app.get('/readyz', createReadyHandler(deps.readiness));
   return app;
+}
+
+/** The service's HTTP server: the events route on a lean path, the rest through Express. */
+export function createServiceServer(deps: AppDeps): Server {
+  const events = createEventsHandler(deps);
+  return createHttpServer(createApp(deps, events), events);
 }

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { createApp } from './app';
+import { createServiceServer } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createDeps } from './deps';
 import { createLogger } from './logger';
@@ -18,7 +18,7 @@ export function startService(env: NodeJS.ProcessEnv): void {
   }
   const logger = createLogger(config.logLevel);
   const deps = createDeps(config, logger);
-  const server: Server = createApp(deps.app).listen(config.port, config.host, () => {
+  const server: Server = createServiceServer(deps.app).listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info('listening', { host: config.host, port, ackMode: config.ackMode, sinks: config.sinks });

@@ -31,14 +31,12 @@ export async function runEventsCommand(args: string[], config: Config, io: Outpu
   const store = openEventStore(file, { readonly: true });
   try {
     const appFilter = values.app ? { appId: values.app } : {};
-    let records = store.tail({ ...appFilter, limit: Number(values.limit) || 20 });
+    let page = store.tail({ ...appFilter, limit: Number(values.limit) || 20 });
     for (;;) {
-      for (const record of records) io.out(JSON.stringify(record));
-      const last = records[records.length - 1];
+      for (const record of page.records) io.out(JSON.stringify(record));
       if (!values.follow || signal?.aborted) return 0;
       await new Promise((resolve) => setTimeout(resolve, 500));
-      const after = last ? { after: { arrival: last.arrival_timestamp, eventId: last.event_id } } : {};
-      records = store.tail({ ...appFilter, limit: 1000, ...after });
+      page = store.tail({ ...appFilter, limit: 1000, afterId: page.lastId });
     }
   } finally {
     store.close();

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger';
+import type { EventEnvelope } from '../mapping/event-envelope';
 import type { EventSink, DeliveryResult } from '../sinks/event-sink';
 import type { RateLimiter } from '../sinks/rate-limiter';
 import { classifySdkError, type SinkError } from '../sinks/sink-error';
@@ -84,7 +85,7 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
     if (now() < state.pausedUntil) return { lease: false, fresh: false };
     const nextRetry = spool.nextRetryAt(name);
     const retryDue = nextRetry !== undefined && nextRetry <= now();
-    const backlog = spool.freshBacklog(name);
+    const backlog = spool.freshBacklog(name, state.target.sink.maxBatchEvents);
     if (backlog.count === 0) return { lease: retryDue, fresh: false };
     const full = backlog.count >= state.target.sink.maxBatchEvents;
     const lingered = backlog.oldestReceivedAt === undefined || now() - backlog.oldestReceivedAt >= lingerMs;
@@ -124,21 +125,35 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
     });
   };
 
-  const deliver = async (state: SinkState, lease: Lease): Promise<DeliveryResult> => {
+  const deliverChunk = async (state: SinkState, envelopes: EventEnvelope[]): Promise<DeliveryResult> => {
     try {
-      return await state.target.sink.deliver(lease.events.map((e) => e.envelope));
+      return await state.target.sink.deliver(envelopes);
     } catch (err: unknown) {
       const error: SinkError = classifySdkError(err);
       logger.error('sink threw', { sink: state.health.sink, reason: error.message, stack: (err as Error)?.stack });
-      return { rejected: [], failed: lease.events.map((e) => ({ eventId: e.envelope.eventId, error })) };
+      return { rejected: [], failed: envelopes.map((e) => ({ eventId: e.eventId, error })) };
     }
+  };
+
+  /** Delivers a lease in calls of at most `maxBatchEvents`, each paced by the sink's limiter. */
+  const deliver = async (state: SinkState, lease: Lease): Promise<DeliveryResult> => {
+    const { sink, limiter } = state.target;
+    const envelopes = lease.events.map((e) => e.envelope);
+    const result: DeliveryResult = { rejected: [], failed: [] };
+    for (let start = 0; start < envelopes.length; start += sink.maxBatchEvents) {
+      if (start > 0) await limiter?.take();
+      const chunk = await deliverChunk(state, envelopes.slice(start, start + sink.maxBatchEvents));
+      result.rejected.push(...chunk.rejected);
+      result.failed.push(...chunk.failed);
+    }
+    return result;
   };
 
   const worker = async (state: SinkState): Promise<void> => {
     while (!stopping) {
       const ready = readiness(state);
       if (!ready.lease) {
-        if (draining && spool.freshBacklog(state.target.sink.name).count === 0) return;
+        if (draining && spool.freshBacklog(state.target.sink.name, 1).count === 0) return;
         await Promise.race([sleep(pollMs), wakeSignal]);
         continue;
       }

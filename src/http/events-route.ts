@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { detectClientSdk } from '../legacy/client-sdk';
 import type { ClientSdk } from '../legacy/types';
 import type { Logger } from '../logger';
@@ -19,17 +19,20 @@ export interface EventsRouteDeps {
   now: () => number;
 }
 
-function header(request: Request, name: string): string | undefined {
+function header(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
+
+/** A handler on Node's own request and response, so it runs with or without Express. */
+export type EventsHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
 /**
  * `POST /2014-06-05/events`: the legacy PutEvents. Reads the raw body itself (no body-parser:
  * Content-Type is never trusted, and the hot path stays lean), runs the pipeline and writes the
  * answer chosen by `toLegacyResponse` for this client kind.
  */
-export function createEventsHandler(deps: EventsRouteDeps): (request: Request, response: Response) => Promise<void> {
+export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
   const { ingest, cors, bodyLimit, logger, now } = deps;
   return async (request, response) => {
     const started = performance.now();

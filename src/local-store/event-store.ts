@@ -6,11 +6,13 @@ import type { EventStreamRecord } from '../mapping/event-stream-record';
 /**
  * The embedded local store: one row per event, the Pinpoint event-stream record as JSON plus
  * the columns KPI queries filter and group on (app, event type, UTC day, client id, session).
- * The event id is the primary key, so a redelivered event is stored once.
+ * Rows are appended in arrival order (rowid); `event_id` is unique, so a redelivered event is
+ * stored once.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
-  event_id TEXT PRIMARY KEY,
+  id INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL UNIQUE,
   app_id TEXT NOT NULL,
   event_type TEXT NOT NULL,
   client_id TEXT NOT NULL,
@@ -19,11 +21,9 @@ CREATE TABLE IF NOT EXISTS events (
   event_day TEXT NOT NULL,
   arrival_timestamp INTEGER NOT NULL,
   record TEXT NOT NULL
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS events_app_type_day ON events (app_id, event_type, event_day);
 CREATE INDEX IF NOT EXISTS events_app_day_client ON events (app_id, event_day, client_id);
-CREATE INDEX IF NOT EXISTS events_app_client ON events (app_id, client_id, event_timestamp);
-CREATE INDEX IF NOT EXISTS events_arrival ON events (arrival_timestamp);
 `;
 
 /** The local store file inside `DATA_DIR`. */
@@ -31,12 +31,19 @@ export function eventStorePath(dataDir: string): string {
   return path.join(dataDir, 'events.db');
 }
 
+/** Records read back in arrival order, and where to continue from. */
+export interface TailPage {
+  records: EventStreamRecord[];
+  /** Pass as `afterId` to get only newer records. */
+  lastId: number;
+}
+
 /** Reads and writes the local store. */
 export interface EventStore {
   /** Inserts records, ignoring event ids already stored; returns how many were new. */
   insert(records: readonly EventStreamRecord[]): number;
-  /** The newest records by arrival, oldest first; optionally for one app, or only after a record. */
-  tail(options: { appId?: string; limit: number; after?: { arrival: number; eventId: string } }): EventStreamRecord[];
+  /** The newest `limit` records (after `afterId`), oldest first; optionally for one app. */
+  tail(options: { appId?: string; limit: number; afterId?: number }): TailPage;
   count(): number;
   close(): void;
 }
@@ -75,17 +82,18 @@ export function openEventStore(file: string, options: { readonly?: boolean } = {
     }
     return added;
   });
-  const tailAll = db.prepare(
-    'SELECT record FROM (SELECT record, arrival_timestamp, event_id FROM events ' +
-      'WHERE (arrival_timestamp, event_id) > (?, ?) AND (? IS NULL OR app_id = ?) ' +
-      'ORDER BY arrival_timestamp DESC, event_id DESC LIMIT ?) ORDER BY arrival_timestamp, event_id',
+  const newest = db.prepare(
+    'SELECT id, record FROM events WHERE id > ? AND (? IS NULL OR app_id = ?) ORDER BY id DESC LIMIT ?',
   );
   return {
     insert: (records) => (records.length === 0 ? 0 : insertAll(records)),
-    tail: ({ appId, limit, after }) =>
-      (tailAll.all(after?.arrival ?? -1, after?.eventId ?? '', appId ?? null, appId ?? null, limit) as Array<{ record: string }>).map(
-        (row) => JSON.parse(row.record) as EventStreamRecord,
-      ),
+    tail: ({ appId, limit, afterId }) => {
+      const rows = (newest.all(afterId ?? 0, appId ?? null, appId ?? null, limit) as Array<{ id: number; record: string }>).reverse();
+      return {
+        records: rows.map((row) => JSON.parse(row.record) as EventStreamRecord),
+        lastId: rows[rows.length - 1]?.id ?? afterId ?? 0,
+      };
+    },
     count: () => db.prepare('SELECT COUNT(*) FROM events').pluck().get() as number,
     close: () => db.close(),
   };

@@ -31,54 +31,54 @@ export interface EventStreamRecord {
   metrics: Record<string, number>;
 }
 
-function compact<T extends object>(value: T): T | undefined {
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  return entries.length > 0 ? (Object.fromEntries(entries) as T) : undefined;
-}
-
 /** Splits `en_US` (or `en-US`) into the record's locale object. */
-function toLocale(code: string | undefined): EventStreamRecord['device']['locale'] {
-  if (!code) return undefined;
+function toLocale(code: string): NonNullable<EventStreamRecord['device']['locale']> {
   const [language, country] = code.split(/[_-]/);
-  return compact({ code, language: language || undefined, country: country || undefined });
+  const locale: NonNullable<EventStreamRecord['device']['locale']> = { code };
+  if (country) locale.country = country;
+  if (language) locale.language = language;
+  return locale;
 }
 
-/** Builds the event-stream record of one mapped event (pure). */
+/** Builds the event-stream record of one mapped event (pure; on the delivery hot path). */
 export function toEventStreamRecord(envelope: EventEnvelope): EventStreamRecord {
   const { event, endpoint } = envelope;
   const demographic = endpoint.Demographic ?? {};
-  const session = event.Session;
+  const application: EventStreamRecord['application'] = { app_id: envelope.applicationId };
+  if (event.AppPackageName !== undefined) application.package_name = event.AppPackageName;
+  if (event.AppTitle !== undefined) application.title = event.AppTitle;
+  if (demographic.AppVersion !== undefined) application.version_name = demographic.AppVersion;
+  if (event.AppVersionCode !== undefined) application.version_code = event.AppVersionCode;
+  if (event.SdkName !== undefined || event.ClientSdkVersion !== undefined) {
+    application.sdk = {};
+    if (event.SdkName !== undefined) application.sdk.name = event.SdkName;
+    if (event.ClientSdkVersion !== undefined) application.sdk.version = event.ClientSdkVersion;
+  }
+  const device: EventStreamRecord['device'] = {};
+  if (demographic.Locale) device.locale = toLocale(demographic.Locale);
+  if (demographic.Make !== undefined) device.make = demographic.Make;
+  if (demographic.Model !== undefined) device.model = demographic.Model;
+  if (demographic.Platform !== undefined || demographic.PlatformVersion !== undefined) {
+    device.platform = {};
+    if (demographic.Platform !== undefined) device.platform.name = demographic.Platform;
+    if (demographic.PlatformVersion !== undefined) device.platform.version = demographic.PlatformVersion;
+  }
   const record: EventStreamRecord = {
     event_type: event.EventType as string,
     event_timestamp: Date.parse(event.Timestamp as string),
     arrival_timestamp: envelope.receivedAt,
     event_version: '3.0',
     event_id: envelope.eventId,
-    application: compact({
-      app_id: envelope.applicationId,
-      package_name: event.AppPackageName,
-      title: event.AppTitle,
-      version_name: demographic.AppVersion,
-      version_code: event.AppVersionCode,
-      sdk: compact({ name: event.SdkName, version: event.ClientSdkVersion }),
-    }) as EventStreamRecord['application'],
+    application,
     client: { client_id: envelope.endpointId },
-    device:
-      compact({
-        locale: toLocale(demographic.Locale),
-        make: demographic.Make,
-        model: demographic.Model,
-        platform: compact({ name: demographic.Platform, version: demographic.PlatformVersion }),
-      }) ?? {},
+    device,
     attributes: event.Attributes ?? {},
     metrics: event.Metrics ?? {},
   };
+  const session = event.Session;
   if (session?.Id && session.StartTimestamp) {
-    record.session = compact({
-      session_id: session.Id,
-      start_timestamp: Date.parse(session.StartTimestamp),
-      stop_timestamp: session.StopTimestamp ? Date.parse(session.StopTimestamp) : undefined,
-    }) as EventStreamRecord['session'];
+    record.session = { session_id: session.Id, start_timestamp: Date.parse(session.StartTimestamp) };
+    if (session.StopTimestamp) record.session.stop_timestamp = Date.parse(session.StopTimestamp);
   }
   return record;
 }

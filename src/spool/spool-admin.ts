@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EventEnvelope } from '../mapping/event-envelope';
+import { toStoredBatches } from './stored-batch';
 
 /** One sink's backlog as the CLI and operators see it. */
 export interface SinkBacklog {
@@ -38,14 +39,16 @@ export function spoolStats(db: Database.Database, configuredSinks: readonly stri
     .all() as string[];
   const sinks = [...new Set([...configuredSinks, ...known])];
   return {
-    storedEvents: db.prepare('SELECT COUNT(*) FROM events').pluck().get() as number,
+    storedEvents: db.prepare('SELECT COALESCE(SUM(event_count), 0) FROM batches').pluck().get() as number,
     sinks: sinks.map((sink) => {
       const cursor = (db.prepare('SELECT seq FROM cursors WHERE sink = ?').pluck().get(sink) as number | undefined) ?? 0;
       const fresh = db
-        .prepare('SELECT COUNT(*) AS n, MIN(received_at) AS oldest FROM events WHERE seq > ? AND only_sink IS NULL')
+        .prepare('SELECT COALESCE(SUM(event_count), 0) AS n, MIN(received_at) AS oldest FROM batches WHERE seq > ? AND only_sink IS NULL')
         .get(cursor) as { n: number; oldest: number | null };
       const retry = db
-        .prepare('SELECT COUNT(*) AS n, MIN(e.received_at) AS oldest FROM retries r JOIN events e ON e.seq = r.seq WHERE r.sink = ?')
+        .prepare(
+          'SELECT COALESCE(SUM(json_array_length(r.event_ids)), 0) AS n, MIN(b.received_at) AS oldest FROM retries r JOIN batches b ON b.seq = r.seq WHERE r.sink = ?',
+        )
         .get(sink) as { n: number; oldest: number | null };
       const oldest = [fresh.oldest, retry.oldest].filter((v): v is number => v !== null);
       return {
@@ -94,8 +97,8 @@ export function listDeadLetters(db: Database.Database, options: { sink?: string;
 export function requeueDeadLetters(db: Database.Database, selection: 'all' | readonly number[]): number {
   const select = db.prepare('SELECT id, sink, event_id, envelope FROM dead_letters WHERE id = ?');
   const all = db.prepare('SELECT id FROM dead_letters ORDER BY id').pluck();
-  const insertEvent = db.prepare('INSERT INTO events (event_id, received_at, only_sink, envelope) VALUES (?, ?, ?, ?)');
-  const insertRetry = db.prepare('INSERT INTO retries (sink, seq, attempts, next_attempt_at, last_error) VALUES (?, ?, 0, 0, NULL)');
+  const insertBatch = db.prepare('INSERT INTO batches (received_at, event_count, only_sink, payload) VALUES (?, 1, ?, ?)');
+  const insertRetry = db.prepare('INSERT INTO retries (sink, seq, event_ids, attempts, next_attempt_at, last_error) VALUES (?, ?, ?, 0, 0, NULL)');
   const remove = db.prepare('DELETE FROM dead_letters WHERE id = ?');
   return db.transaction(() => {
     const ids = selection === 'all' ? (all.all() as number[]) : selection;
@@ -104,8 +107,9 @@ export function requeueDeadLetters(db: Database.Database, selection: 'all' | rea
       const row = select.get(id) as { id: number; sink: string; event_id: string; envelope: string } | undefined;
       if (!row) continue;
       const envelope = JSON.parse(row.envelope) as EventEnvelope;
-      const seq = Number(insertEvent.run(row.event_id, envelope.receivedAt, row.sink, row.envelope).lastInsertRowid);
-      insertRetry.run(row.sink, seq);
+      const payload = JSON.stringify(toStoredBatches([envelope])[0]);
+      const seq = Number(insertBatch.run(envelope.receivedAt, row.sink, payload).lastInsertRowid);
+      insertRetry.run(row.sink, seq, JSON.stringify([envelope.eventId]));
       remove.run(row.id);
       count += 1;
     }

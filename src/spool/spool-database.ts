@@ -7,21 +7,23 @@ export type SpoolSync = 'normal' | 'full';
 
 /**
  * The spool's tables:
- * - `events`: every accepted event, in arrival order (`seq` never reused, hence AUTOINCREMENT);
- *   `only_sink` marks an event requeued from one sink's dead letters, so other sinks skip it;
- * - `cursors`: per sink, every event up to `seq` has been handled (delivered, dead-lettered or
+ * - `batches`: accepted events in arrival order, one row per request and device (`payload` is
+ *   a `StoredBatch` JSON); `seq` is never reused (AUTOINCREMENT); `only_sink` marks a row
+ *   requeued from one sink's dead letters, so other sinks skip it;
+ * - `cursors`: per sink, every row up to `seq` has been handled (delivered, dead-lettered or
  *   moved to `retries`);
- * - `retries`: per sink, events waiting for another attempt;
+ * - `retries`: per sink and row, the events still to deliver and when to try again;
  * - `dead_letters`: events a sink refused for good, with its message.
- * An event row is deleted once every cursor has passed it and no retry refers to it.
+ * A row is deleted once every cursor has passed it and no retry refers to it.
+ * One row per request (not per event) keeps the commit cost per request, not per event.
  */
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
+CREATE TABLE IF NOT EXISTS batches (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  event_id TEXT NOT NULL,
   received_at INTEGER NOT NULL,
+  event_count INTEGER NOT NULL,
   only_sink TEXT,
-  envelope TEXT NOT NULL
+  payload TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS cursors (
   sink TEXT PRIMARY KEY,
@@ -30,6 +32,7 @@ CREATE TABLE IF NOT EXISTS cursors (
 CREATE TABLE IF NOT EXISTS retries (
   sink TEXT NOT NULL,
   seq INTEGER NOT NULL,
+  event_ids TEXT NOT NULL,
   attempts INTEGER NOT NULL,
   next_attempt_at INTEGER NOT NULL,
   last_error TEXT,

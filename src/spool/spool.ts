@@ -2,9 +2,11 @@ import type Database from 'better-sqlite3';
 import { RetryLaterError } from '../errors';
 import type { EventEnvelope } from '../mapping/event-envelope';
 import { createGroupCommit } from './group-commit';
+import { fromStoredBatch, toStoredBatches, type StoredBatch } from './stored-batch';
 
 /** An event handed to the forwarder, with its place in the spool. */
 export interface LeasedEvent {
+  /** The spool row (one request and device) the event belongs to. */
   seq: number;
   /** Attempts already made for this sink (0 for a first delivery). */
   attempts: number;
@@ -17,16 +19,31 @@ export interface LeasedEvent {
 export interface Lease {
   sink: string;
   events: LeasedEvent[];
-  /** Highest stream seq this lease covers, when it took fresh events. */
+  /** Highest stream seq this lease covers, when it took fresh rows. */
   streamTo: number | undefined;
 }
 
-/** What the forwarder reports about a lease, by event id. */
+/**
+ * What the forwarder reports about a lease, by event id. A device that resent a request has
+ * several copies of one event id in the spool; each entry settles one copy, so a copy the sink
+ * took is not sent again because another copy failed.
+ */
 export interface LeaseOutcome {
   rejected: Array<{ eventId: string; message: string }>;
   failed: Array<{ eventId: string; error: string }>;
   /** When failed events may be tried again (Unix ms). */
   retryAt: number;
+}
+
+/** Verdicts queued per event id, one per reported entry. */
+function byEventId(entries: ReadonlyArray<readonly [string, string]>): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const [eventId, verdict] of entries) {
+    const list = map.get(eventId);
+    if (list) list.push(verdict);
+    else map.set(eventId, [verdict]);
+  }
+  return map;
 }
 
 /** The spool refuses appends beyond `SPOOL_MAX_EVENTS`; clients are told to retry later. */
@@ -51,6 +68,12 @@ export interface SpoolOptions {
   now: () => number;
 }
 
+interface RowRef {
+  seq: number;
+  attempts: number;
+  fromRetry: boolean;
+}
+
 /**
  * The durable queue between the HTTP side and the sinks. `append` commits before it resolves,
  * so a 202 is only sent for stored events. Each sink has its own cursor and retries, so a failing
@@ -64,9 +87,9 @@ export class Spool {
   private readonly now: () => number;
   private readonly streams = new Map<string, StreamState>();
   private readonly groupAppend: (envelopes: readonly EventEnvelope[]) => Promise<void>;
-  private stored: number;
+  private stored = 0;
   private queued = 0;
-  private lastSeq: number;
+  private lastSeq = 0;
   private minCursor: number;
   private readonly statements;
 
@@ -77,51 +100,48 @@ export class Spool {
     this.now = options.now;
     const db = this.db;
     const sinkList = this.sinks.map(() => '?').join(',');
+    const notRetried = `NOT EXISTS (SELECT 1 FROM retries r WHERE r.seq = batches.seq AND r.sink IN (${sinkList}))`;
     this.statements = {
-      insert: db.prepare('INSERT INTO events (event_id, received_at, envelope) VALUES (?, ?, ?)'),
-      count: db.prepare('SELECT COUNT(*) AS n FROM events').pluck(),
-      maxSeq: db.prepare("SELECT COALESCE(MAX(seq), 0) FROM events").pluck(),
+      insert: db.prepare('INSERT INTO batches (received_at, event_count, payload) VALUES (?, ?, ?)'),
+      totals: db.prepare('SELECT COALESCE(SUM(event_count), 0) AS events, COALESCE(MAX(seq), 0) AS lastSeq FROM batches'),
       cursor: db.prepare('SELECT seq FROM cursors WHERE sink = ?').pluck(),
       saveCursor: db.prepare('INSERT INTO cursors (sink, seq) VALUES (?, ?) ON CONFLICT (sink) DO UPDATE SET seq = excluded.seq'),
-      fresh: db.prepare('SELECT seq, envelope FROM events WHERE seq > ? AND only_sink IS NULL ORDER BY seq LIMIT ?'),
-      oldestFresh: db.prepare('SELECT received_at FROM events WHERE seq > ? AND only_sink IS NULL ORDER BY seq LIMIT 1').pluck(),
+      fresh: db.prepare('SELECT seq, event_count, payload FROM batches WHERE seq > ? AND only_sink IS NULL ORDER BY seq LIMIT ?'),
+      freshBacklog: db.prepare(
+        'SELECT COALESCE(SUM(event_count), 0) AS events, MIN(received_at) AS oldest FROM ' +
+          '(SELECT event_count, received_at FROM batches WHERE seq > ? AND only_sink IS NULL ORDER BY seq LIMIT ?)',
+      ),
       dueRetries: db.prepare(
-        'SELECT r.seq AS seq, r.attempts AS attempts, e.envelope AS envelope FROM retries r JOIN events e ON e.seq = r.seq ' +
+        'SELECT r.seq AS seq, r.attempts AS attempts, r.event_ids AS eventIds, b.payload AS payload FROM retries r JOIN batches b ON b.seq = r.seq ' +
           'WHERE r.sink = ? AND r.next_attempt_at <= ? ORDER BY r.next_attempt_at, r.seq LIMIT ?',
       ),
       nextRetry: db.prepare('SELECT MIN(next_attempt_at) FROM retries WHERE sink = ?').pluck(),
       upsertRetry: db.prepare(
-        'INSERT INTO retries (sink, seq, attempts, next_attempt_at, last_error) VALUES (?, ?, ?, ?, ?) ' +
-          'ON CONFLICT (sink, seq) DO UPDATE SET attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at, last_error = excluded.last_error',
+        'INSERT INTO retries (sink, seq, event_ids, attempts, next_attempt_at, last_error) VALUES (?, ?, ?, ?, ?, ?) ' +
+          'ON CONFLICT (sink, seq) DO UPDATE SET event_ids = excluded.event_ids, attempts = excluded.attempts, ' +
+          'next_attempt_at = excluded.next_attempt_at, last_error = excluded.last_error',
       ),
       deleteRetry: db.prepare('DELETE FROM retries WHERE sink = ? AND seq = ?'),
       deadLetter: db.prepare('INSERT INTO dead_letters (sink, event_id, message, failed_at, envelope) VALUES (?, ?, ?, ?, ?)'),
-      deleteEvent: db.prepare(
-        `DELETE FROM events WHERE seq = ? AND seq <= ? AND NOT EXISTS (SELECT 1 FROM retries r WHERE r.seq = events.seq AND r.sink IN (${sinkList}))`,
-      ),
-      deleteRange: db.prepare(
-        `DELETE FROM events WHERE seq > ? AND seq <= ? AND NOT EXISTS (SELECT 1 FROM retries r WHERE r.seq = events.seq AND r.sink IN (${sinkList}))`,
-      ),
+      deleteRow: db.prepare(`DELETE FROM batches WHERE seq = ? AND seq <= ? AND ${notRetried} RETURNING event_count`).pluck(),
+      deleteRange: db.prepare(`DELETE FROM batches WHERE seq > ? AND seq <= ? AND ${notRetried} RETURNING event_count`).pluck(),
     };
-    this.stored = this.statements.count.get() as number;
-    this.lastSeq = this.statements.maxSeq.get() as number;
+    this.refreshCount();
     for (const sink of this.sinks) {
       const cursor = (this.statements.cursor.get(sink) as number | undefined) ?? 0;
       this.streams.set(sink, { cursor, leasedUpTo: cursor, open: [], retriesInFlight: new Set() });
     }
     this.minCursor = this.computeMinCursor();
-    const insertAll = this.db.transaction((batches: Array<readonly EventEnvelope[]>) => {
-      for (const envelopes of batches) {
-        for (const e of envelopes) {
-          const info = this.statements.insert.run(e.eventId, e.receivedAt, JSON.stringify(e));
-          this.lastSeq = Number(info.lastInsertRowid);
-        }
+    const insertAll = this.db.transaction((batches: StoredBatch[]) => {
+      for (const batch of batches) {
+        const info = this.statements.insert.run(batch.receivedAt, batch.events.length, JSON.stringify(batch));
+        this.lastSeq = Number(info.lastInsertRowid);
       }
     });
-    this.groupAppend = createGroupCommit((batches: Array<readonly EventEnvelope[]>) => {
-      const count = batches.reduce((n, b) => n + b.length, 0);
+    this.groupAppend = createGroupCommit((requests: Array<readonly EventEnvelope[]>) => {
+      const count = requests.reduce((n, r) => n + r.length, 0);
       this.queued -= count;
-      insertAll(batches);
+      insertAll(requests.flatMap(toStoredBatches));
       this.stored += count;
     });
   }
@@ -143,12 +163,12 @@ export class Spool {
     return this.stored;
   }
 
-  /** Fresh (never leased) events waiting for a sink, and when the oldest arrived. */
-  freshBacklog(sink: string): { count: number; oldestReceivedAt: number | undefined } {
+  /** Fresh (never leased) events waiting for a sink, counted up to `upTo`, and when the oldest arrived. */
+  freshBacklog(sink: string, upTo: number): { count: number; oldestReceivedAt: number | undefined } {
     const stream = this.stream(sink);
-    const count = Math.max(0, this.lastSeq - stream.leasedUpTo);
-    if (count === 0) return { count, oldestReceivedAt: undefined };
-    return { count, oldestReceivedAt: this.statements.oldestFresh.get(stream.leasedUpTo) as number | undefined };
+    if (this.lastSeq <= stream.leasedUpTo) return { count: 0, oldestReceivedAt: undefined };
+    const row = this.statements.freshBacklog.get(stream.leasedUpTo, upTo) as { events: number; oldest: number | null };
+    return { count: row.events, oldestReceivedAt: row.oldest ?? undefined };
   }
 
   /** When the next retry of a sink falls due (Unix ms), if it has any. */
@@ -156,30 +176,40 @@ export class Spool {
     return (this.statements.nextRetry.get(sink) as number | null) ?? undefined;
   }
 
-  /** Leases due retries first, then fresh events (when `fresh`), up to `max` events. */
+  /**
+   * Leases due retries first, then fresh rows (when `fresh`), until `max` events are reached.
+   * A lease holds whole rows, so one large request can exceed `max`; the forwarder splits it.
+   */
   lease(sink: string, max: number, fresh: boolean): Lease | undefined {
     const stream = this.stream(sink);
     const events: LeasedEvent[] = [];
     const due = this.statements.dueRetries.all(sink, this.now(), max + stream.retriesInFlight.size) as Array<{
       seq: number;
       attempts: number;
-      envelope: string;
+      eventIds: string;
+      payload: string;
     }>;
     for (const row of due) {
       if (events.length >= max) break;
       if (stream.retriesInFlight.has(row.seq)) continue;
       stream.retriesInFlight.add(row.seq);
-      events.push({ seq: row.seq, attempts: row.attempts, fromRetry: true, envelope: JSON.parse(row.envelope) as EventEnvelope });
+      const only = new Set(JSON.parse(row.eventIds) as string[]);
+      for (const envelope of fromStoredBatch(JSON.parse(row.payload) as StoredBatch, only)) {
+        events.push({ seq: row.seq, attempts: row.attempts, fromRetry: true, envelope });
+      }
     }
     let streamTo: number | undefined;
     if (fresh && events.length < max) {
-      const rows = this.statements.fresh.all(stream.leasedUpTo, max - events.length) as Array<{ seq: number; envelope: string }>;
-      for (const row of rows) events.push({ seq: row.seq, attempts: 0, fromRetry: false, envelope: JSON.parse(row.envelope) as EventEnvelope });
-      const last = rows[rows.length - 1];
-      if (last) {
-        streamTo = last.seq;
-        stream.leasedUpTo = last.seq;
-        stream.open.push({ to: last.seq, done: false });
+      for (const row of this.statements.fresh.iterate(stream.leasedUpTo, max) as IterableIterator<{ seq: number; payload: string }>) {
+        for (const envelope of fromStoredBatch(JSON.parse(row.payload) as StoredBatch)) {
+          events.push({ seq: row.seq, attempts: 0, fromRetry: false, envelope });
+        }
+        streamTo = row.seq;
+        if (events.length >= max) break;
+      }
+      if (streamTo !== undefined) {
+        stream.leasedUpTo = streamTo;
+        stream.open.push({ to: streamTo, done: false });
       }
     }
     return events.length > 0 ? { sink, events, streamTo } : undefined;
@@ -188,41 +218,62 @@ export class Spool {
   /** Settles a lease in one transaction: dead letters, retries, cursor, and clean-up. */
   complete(lease: Lease, outcome: LeaseOutcome): void {
     const stream = this.stream(lease.sink);
-    const rejected = new Map(outcome.rejected.map((r) => [r.eventId, r.message]));
-    const failed = new Map(outcome.failed.map((f) => [f.eventId, f.error]));
+    const rejected = byEventId(outcome.rejected.map((r) => [r.eventId, r.message]));
+    const failed = byEventId(outcome.failed.map((f) => [f.eventId, f.error]));
     const now = this.now();
+    const rows = new Map<number, RowRef & { failedIds: string[]; lastError?: string }>();
+    const deadLetters: Array<[EventEnvelope, string]> = [];
+    for (const { seq, attempts, fromRetry, envelope } of lease.events) {
+      const row = rows.get(seq) ?? { seq, attempts, fromRetry, failedIds: [] };
+      rows.set(seq, row);
+      const error = failed.get(envelope.eventId)?.shift();
+      const message = error === undefined ? rejected.get(envelope.eventId)?.shift() : undefined;
+      if (error !== undefined) {
+        row.failedIds.push(envelope.eventId);
+        row.lastError = error;
+      } else if (message !== undefined) {
+        deadLetters.push([envelope, message]);
+      }
+    }
     this.db.transaction(() => {
-      for (const { seq, attempts, fromRetry, envelope } of lease.events) {
-        const message = rejected.get(envelope.eventId);
-        const error = failed.get(envelope.eventId);
-        if (error !== undefined) {
-          this.statements.upsertRetry.run(lease.sink, seq, attempts + 1, outcome.retryAt, error.slice(0, 1000));
-          continue;
+      for (const [envelope, message] of deadLetters) {
+        this.statements.deadLetter.run(lease.sink, envelope.eventId, message.slice(0, 2000), now, JSON.stringify(envelope));
+      }
+      for (const row of rows.values()) {
+        if (row.failedIds.length > 0) {
+          this.statements.upsertRetry.run(
+            lease.sink,
+            row.seq,
+            JSON.stringify(row.failedIds),
+            row.attempts + 1,
+            outcome.retryAt,
+            (row.lastError ?? '').slice(0, 1000),
+          );
+        } else if (row.fromRetry) {
+          this.statements.deleteRetry.run(lease.sink, row.seq);
         }
-        if (message !== undefined) {
-          this.statements.deadLetter.run(lease.sink, envelope.eventId, message.slice(0, 2000), now, JSON.stringify(envelope));
-        }
-        if (fromRetry) this.statements.deleteRetry.run(lease.sink, seq);
       }
       this.advanceCursor(stream, lease);
       const previousMin = this.minCursor;
       this.minCursor = this.computeMinCursor();
       let deleted = 0;
       if (this.minCursor > previousMin) {
-        deleted += this.statements.deleteRange.run(previousMin, this.minCursor, ...this.sinks).changes;
+        for (const count of this.statements.deleteRange.all(previousMin, this.minCursor, ...this.sinks) as number[]) deleted += count;
       }
-      for (const { seq, fromRetry } of lease.events) {
-        if (fromRetry || seq <= previousMin) deleted += this.statements.deleteEvent.run(seq, this.minCursor, ...this.sinks).changes;
+      for (const row of rows.values()) {
+        if (!row.fromRetry && row.seq > previousMin) continue;
+        for (const count of this.statements.deleteRow.all(row.seq, this.minCursor, ...this.sinks) as number[]) deleted += count;
       }
       this.stored -= deleted;
     })();
-    for (const { seq, fromRetry } of lease.events) if (fromRetry) stream.retriesInFlight.delete(seq);
+    for (const row of rows.values()) if (row.fromRetry) stream.retriesInFlight.delete(row.seq);
   }
 
   /** Re-reads the stored count (the CLI may requeue dead letters from another process). */
   refreshCount(): void {
-    this.stored = this.statements.count.get() as number;
-    this.lastSeq = Math.max(this.lastSeq, this.statements.maxSeq.get() as number);
+    const totals = this.statements.totals.get() as { events: number; lastSeq: number };
+    this.stored = totals.events;
+    this.lastSeq = Math.max(this.lastSeq, totals.lastSeq);
   }
 
   /** True when the database answers a trivial query. */

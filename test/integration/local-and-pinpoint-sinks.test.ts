@@ -16,7 +16,7 @@ describeSinkContract('local', async () => {
   const reader = openEventStore(file, { readonly: true });
   return {
     sink,
-    readBack: async () => reader.tail({ limit: 100_000 }).map((record) => ({ eventId: record.event_id, record })),
+    readBack: async () => reader.tail({ limit: 100_000 }).records.map((record) => ({ eventId: record.event_id, record })),
     close: async () => {
       reader.close();
       await sink.close().catch(() => undefined);
@@ -47,9 +47,9 @@ describe('local store', () => {
     await sink.deliver(envelopes);
     await sink.deliver(envelopes);
     expect(store.count()).toBe(3);
-    const [first] = store.tail({ limit: 1, appId: envelopes[0]!.applicationId });
+    const [first] = store.tail({ limit: 1, appId: envelopes[0]!.applicationId }).records;
     expect(first).toEqual(expect.objectContaining({ event_version: '3.0', client: { client_id: 'device-9' } }));
-    expect(store.tail({ limit: 10, appId: 'another-app' })).toEqual([]);
+    expect(store.tail({ limit: 10, appId: 'another-app' }).records).toEqual([]);
     await sink.close();
     temp.remove();
   });

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../../src/app';
+import { createServiceServer } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createDeps, type Deps } from '../../src/deps';
 import { silentLogger } from '../../src/logger';
@@ -18,7 +18,7 @@ export async function startInProcessProxy(env: Record<string, string>): Promise<
   const config = loadConfig({ LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', AWS_REGION: 'us-east-1', ...env });
   const deps = createDeps(config, silentLogger, { credentials: { ...STAND_IN_CREDENTIALS } });
   const server: Server = await new Promise((resolve) => {
-    const s = createApp(deps.app).listen(0, '127.0.0.1', () => resolve(s));
+    const s = createServiceServer(deps.app).listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {

@@ -45,6 +45,16 @@ describe('Spool (real SQLite file)', () => {
     spool.close();
   });
 
+  it('leases whole requests: one large request may exceed the lease size, the forwarder splits it', async () => {
+    const spool = open(['a']);
+    await spool.append(deviceEnvelopes('d0', 150));
+    await spool.append(deviceEnvelopes('d1', 10));
+    expect(spool.freshBacklog('a', 100)).toEqual({ count: 160, oldestReceivedAt: expect.any(Number) });
+    expect(spool.lease('a', 100, true)?.events).toHaveLength(150);
+    expect(spool.lease('a', 100, true)?.events).toHaveLength(10);
+    spool.close();
+  });
+
   it('redelivers an unsettled lease after a restart (at least once)', async () => {
     const spool = open(['a']);
     await spool.append(deviceEnvelopes('d0', 3));
@@ -57,7 +67,8 @@ describe('Spool (real SQLite file)', () => {
 
   it('advances the cursor only over settled leases, in order (a later lease settled first is redelivered)', async () => {
     const spool = open(['a']);
-    await spool.append(deviceEnvelopes('d0', 6));
+    await spool.append(deviceEnvelopes('d0', 3));
+    await spool.append(deviceEnvelopes('d1', 3));
     const first = spool.lease('a', 3, true)!;
     const second = spool.lease('a', 3, true)!;
     spool.complete(second, { rejected: [], failed: [], retryAt: clock });
@@ -79,7 +90,8 @@ describe('Spool (real SQLite file)', () => {
       failed: [{ eventId: e1!.eventId, error: 'ThrottlingException: slow down' }],
       retryAt: clock + 5000,
     });
-    expect(spool.storedEvents()).toBe(1);
+    // The request's row stays while one of its events waits for a retry.
+    expect(spool.storedEvents()).toBe(3);
     expect(spool.nextRetryAt('a')).toBe(clock + 5000);
     expect(spool.lease('a', 100, true)).toBeUndefined();
     clock += 5000;
