@@ -21,12 +21,27 @@ export interface Lease {
   streamTo: number | undefined;
 }
 
-/** What the forwarder reports about a lease, by event id. */
+/**
+ * What the forwarder reports about a lease, by event id. A device that resent a request has
+ * several copies of one event id in the spool; each entry settles one copy, so a copy the sink
+ * took is not sent again because another copy failed.
+ */
 export interface LeaseOutcome {
   rejected: Array<{ eventId: string; message: string }>;
   failed: Array<{ eventId: string; error: string }>;
   /** When failed events may be tried again (Unix ms). */
   retryAt: number;
+}
+
+/** Verdicts queued per event id, one per reported entry. */
+function byEventId(entries: ReadonlyArray<readonly [string, string]>): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const [eventId, verdict] of entries) {
+    const list = map.get(eventId);
+    if (list) list.push(verdict);
+    else map.set(eventId, [verdict]);
+  }
+  return map;
 }
 
 /** The spool refuses appends beyond `SPOOL_MAX_EVENTS`; clients are told to retry later. */
@@ -188,13 +203,13 @@ export class Spool {
   /** Settles a lease in one transaction: dead letters, retries, cursor, and clean-up. */
   complete(lease: Lease, outcome: LeaseOutcome): void {
     const stream = this.stream(lease.sink);
-    const rejected = new Map(outcome.rejected.map((r) => [r.eventId, r.message]));
-    const failed = new Map(outcome.failed.map((f) => [f.eventId, f.error]));
+    const rejected = byEventId(outcome.rejected.map((r) => [r.eventId, r.message]));
+    const failed = byEventId(outcome.failed.map((f) => [f.eventId, f.error]));
     const now = this.now();
     this.db.transaction(() => {
       for (const { seq, attempts, fromRetry, envelope } of lease.events) {
-        const message = rejected.get(envelope.eventId);
-        const error = failed.get(envelope.eventId);
+        const error = failed.get(envelope.eventId)?.shift();
+        const message = error === undefined ? rejected.get(envelope.eventId)?.shift() : undefined;
         if (error !== undefined) {
           this.statements.upsertRetry.run(lease.sink, seq, attempts + 1, outcome.retryAt, error.slice(0, 1000));
           continue;
