@@ -124,13 +124,35 @@ function definedOnly(values: Record<string, string | undefined>): Record<string,
   return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
-function byJson<T>(items: T[]): T[] {
-  return items.map((item) => [JSON.stringify(item), item] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, item]) => item);
+/** JSON with object keys sorted at every level, so equal values give equal text. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
+}
+
+/** What `actual` lacks and what it has too often, compared with `expected` as multisets (each value once, with its count difference). */
+function multisetDifference(actual: readonly unknown[], expected: readonly unknown[]): { missing: string[]; extra: string[] } {
+  const counts = new Map<string, number>();
+  const add = (item: unknown, delta: number): void => {
+    const key = canonicalJson(item);
+    counts.set(key, (counts.get(key) ?? 0) + delta);
+  };
+  for (const item of expected) add(item, 1);
+  for (const item of actual) add(item, -1);
+  const missing: string[] = [];
+  const extra: string[] = [];
+  for (const [key, count] of counts) {
+    if (count > 0) missing.push(`${count}x ${key}`);
+    if (count < 0) extra.push(`${-count}x ${key}`);
+  }
+  return { missing, extra };
 }
 
 /**
  * Asserts that `records` are exactly the events of `sent`, each once per request that carried it
- * (a device that sent the same request twice gets two records with one event_id): every record is
+ * (a device that sent the same request twice gets two records with one event_id, holding the same
+ * event; only arrival time and SDK version may differ): every record is
  * valid against `schemas/event-stream/app-event.schema.json`, carries its request's app, client
  * and device, and its event type, timestamps, session, attributes and metrics intact.
  */
@@ -145,11 +167,12 @@ export function expectStreamRecordsIntact(sent: readonly SentRequest[], records:
   }
   const expected = sent.flatMap((r) => r.events.map((e) => ({ app: r.clientContext.services.mobile_analytics.app_id, client: clientIdOf(r.clientContext), core: expectedRecordCore(e) })));
   const actual = records.map((r) => ({ app: r.application.app_id, client: r.client.client_id, core: recordCore(r) }));
-  expect(byJson(actual)).toEqual(byJson(expected));
-  const contentById = new Map<string, string>();
-  for (const record of records) {
-    const content = JSON.stringify({ ...record, arrival_timestamp: 0 });
-    expect(contentById.get(record.event_id) ?? content).toBe(content);
-    contentById.set(record.event_id, content);
-  }
+  expect(multisetDifference(actual, expected)).toEqual({ missing: [], extra: [] });
+  const dataById = new Map<string, string>();
+  actual.forEach((data, index) => {
+    const eventId = (records[index] as EventStreamRecord).event_id;
+    const json = canonicalJson(data);
+    expect({ eventId, data: dataById.get(eventId) ?? json }).toEqual({ eventId, data: json });
+    dataById.set(eventId, json);
+  });
 }
