@@ -3,6 +3,7 @@ import { toEventStreamRecord } from '../../src/mapping/event-stream-record';
 import { silentLogger } from '../../src/logger';
 import type { DeliveryResult, EventSink } from '../../src/sinks/event-sink';
 import { createFirehoseSink } from '../../src/sinks/firehose-sink';
+import { eventStreamRecordProblems } from '../support/delivery-oracle';
 import { startFirehoseStandIn, type FirehoseStandIn } from '../support/firehose-stand-in';
 import { sampleEnvelopes } from '../support/legacy-requests';
 import { describeSinkContract } from '../support/sink-contract';
@@ -65,6 +66,7 @@ describe('firehose sink against the stand-in', () => {
     const byId = new Map(envelopes.map((e) => [e.eventId, e]));
     for (const line of data) {
       const record = JSON.parse(line) as { event_id: string };
+      expect(eventStreamRecordProblems(record)).toBeUndefined();
       expect(record).toEqual(JSON.parse(JSON.stringify(toEventStreamRecord(byId.get(record.event_id) as EventEnvelope))));
     }
     expect(data.join('').split('\n').filter(Boolean).map(eventIdOf).sort()).toEqual(envelopes.map((e) => e.eventId).sort());

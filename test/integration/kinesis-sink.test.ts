@@ -4,6 +4,7 @@ import { toEventStreamRecord } from '../../src/mapping/event-stream-record';
 import { silentLogger } from '../../src/logger';
 import type { EventSink } from '../../src/sinks/event-sink';
 import { createKinesisSink } from '../../src/sinks/kinesis-sink';
+import { eventStreamRecordProblems } from '../support/delivery-oracle';
 import { startKinesalite, type Kinesalite } from '../support/kinesalite';
 import { SAMPLE_APP_ID, SAMPLE_RECEIVED_AT, sampleEnvelopes } from '../support/legacy-requests';
 import { describeSinkContract } from '../support/sink-contract';
@@ -85,6 +86,7 @@ describe('kinesis sink on kinesalite', () => {
       for (const record of records) {
         expect(record.data.endsWith('}')).toBe(true);
         const json = JSON.parse(record.data) as Record<string, unknown>;
+        expect(eventStreamRecordProblems(json)).toBeUndefined();
         expect(json).toEqual(JSON.parse(JSON.stringify(toEventStreamRecord(byId.get(json['event_id'] as string) as EventEnvelope))));
       }
       const first = JSON.parse((records.find((r) => r.partitionKey === 'device-3') as { data: string }).data) as Record<string, unknown>;

@@ -3,6 +3,7 @@ import { createApp, EVENTS_PATH } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createDeps, type Deps } from '../../src/deps';
 import { silentLogger } from '../../src/logger';
+import { eventStreamRecordProblems } from '../support/delivery-oracle';
 import { FAKE_CREDENTIALS } from '../support/fake-credentials';
 import { startKinesalite, type Kinesalite } from '../support/kinesalite';
 import { SAMPLE_APP_ID, sampleClientContext, sampleEvents } from '../support/legacy-requests';
@@ -59,6 +60,7 @@ describe('SINK=kinesis, ACK_MODE=upstream, end to end', () => {
     const parsed = records.map((r) => JSON.parse(r.data) as Record<string, unknown>);
     expect(parsed.map((r) => r['event_type'])).toEqual(events.map((e) => e.eventType));
     for (const [index, record] of parsed.entries()) {
+      expect(eventStreamRecordProblems(record)).toBeUndefined();
       expect(record).toMatchObject({
         event_timestamp: Date.parse(events[index]?.timestamp as string),
         event_version: '3.0',

@@ -108,6 +108,22 @@ describe('Spool (real SQLite file)', () => {
     db.close();
   });
 
+  it('settles one copy per reported entry when a resent request put one event id in the spool twice', async () => {
+    const spool = open(['a']);
+    const envelopes = deviceEnvelopes('d0', 2);
+    await spool.append(envelopes);
+    await spool.append(envelopes);
+    const lease = spool.lease('a', 100, true)!;
+    expect(lease.events).toHaveLength(4);
+    const [e0] = envelopes;
+    spool.complete(lease, { rejected: [], failed: [{ eventId: e0!.eventId, error: 'ServiceUnavailableException: slow down' }], retryAt: clock });
+    const retry = spool.lease('a', 100, true)!;
+    expect(retry.events.map((e) => [e.envelope.eventId, e.fromRetry])).toEqual([[e0!.eventId, true]]);
+    spool.complete(retry, { rejected: [], failed: [], retryAt: clock });
+    expect(spool.storedEvents()).toBe(0);
+    spool.close();
+  });
+
   it('refuses appends beyond SPOOL_MAX_EVENTS without touching what is stored', async () => {
     const spool = open(['a'], 5);
     await spool.append(deviceEnvelopes('d0', 4));
