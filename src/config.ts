@@ -27,6 +27,8 @@ export interface Config {
   readonly forwardConcurrency: number;
   /** How long a partial batch waits for more events before it is sent. */
   readonly forwardLingerMs: number;
+  /** Durable mode: deliver from a worker thread (default) or on the HTTP thread. */
+  readonly deliveryThread: 'worker' | 'inline';
   readonly shutdownGraceMs: number;
   readonly kinesisStream: string | undefined;
   readonly kinesisEndpoint: string | undefined;
@@ -53,6 +55,7 @@ interface ValidatedEnv {
   FORWARD_MAX_RPS: number;
   FORWARD_CONCURRENCY: number;
   FORWARD_LINGER_MS: number;
+  DELIVERY_THREAD: Config['deliveryThread'];
   SHUTDOWN_GRACE_MS: number;
   KINESIS_STREAM?: string;
   KINESIS_ENDPOINT?: string;
@@ -125,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     forwardMaxRps: v.FORWARD_MAX_RPS,
     forwardConcurrency: v.FORWARD_CONCURRENCY,
     forwardLingerMs: v.FORWARD_LINGER_MS,
+    deliveryThread: v.DELIVERY_THREAD,
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     kinesisStream: v.KINESIS_STREAM,
     kinesisEndpoint: v.KINESIS_ENDPOINT,

@@ -26,6 +26,8 @@ export interface ForwarderOptions {
   backoff?: BackoffPolicy;
   /** How often an idle worker looks for work, in ms. */
   pollMs?: number;
+  /** Told how many stored events each settled lease freed (the delivery thread reports it). */
+  onDeleted?: (events: number) => void;
 }
 
 /** A sink's health as `/readyz` reports it. */
@@ -118,11 +120,12 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
     for (const rejected of result.rejected) {
       logger.warn('event dead-lettered', { sink: health.sink, eventId: rejected.eventId, reason: rejected.message });
     }
-    spool.complete(lease, {
+    const deleted = spool.complete(lease, {
       rejected: result.rejected,
       failed: result.failed.map((f) => ({ eventId: f.eventId, error: `${f.error.code}: ${f.error.message}` })),
       retryAt,
     });
+    if (deleted > 0) options.onDeleted?.(deleted);
   };
 
   const deliverChunk = async (state: SinkState, envelopes: EventEnvelope[]): Promise<DeliveryResult> => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * A deterministic event id (UUID-formatted SHA-256 prefix) from the app, the endpoint, the
@@ -6,14 +6,6 @@ import { createHash } from 'node:crypto';
  * produces the same ids, so a retried delivery cannot create different events.
  */
 export function deterministicEventId(applicationId: string, endpointId: string, index: number, eventJson: string): string {
-  const hex = createHash('sha256')
-    .update(applicationId)
-    .update('\0')
-    .update(endpointId)
-    .update('\0')
-    .update(String(index))
-    .update('\0')
-    .update(eventJson)
-    .digest('hex');
+  const hex = hash('sha256', `${applicationId}\0${endpointId}\0${index}\0${eventJson}`, 'hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

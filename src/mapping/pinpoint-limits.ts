@@ -62,6 +62,9 @@ export function fitEntries(
   const attributeKeys = Object.keys(attributes);
   const metricKeys = Object.keys(metrics);
   const overBudget = attributeKeys.length + metricKeys.length > PINPOINT_LIMITS.entriesPerEvent;
+  if (!overBudget && attributeKeys.every((k) => (attributes[k] as string).length <= PINPOINT_LIMITS.attributeValueLength)) {
+    return { attributes, metrics };
+  }
   const kept = keepOrder(attributeKeys, metricKeys, overBudget).slice(0, PINPOINT_LIMITS.entriesPerEvent);
   adjust.droppedEntries += attributeKeys.length + metricKeys.length - kept.length;
   const fittedAttributes: Record<string, string> = {};

@@ -9,7 +9,8 @@ const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  * are given one first.
  */
 export function toIsoTimestamp(value: string, field: string): string {
-  const ms = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  let ms = Date.parse(value);
+  if (Number.isNaN(ms)) ms = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
   if (Number.isNaN(ms)) throw new BadRequestError(`The event payload is invalid: ${field} '${value}' is not a valid date.`);
   return CANONICAL.test(value) ? value : new Date(ms).toISOString();
 }

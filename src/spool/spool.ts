@@ -215,8 +215,11 @@ export class Spool {
     return events.length > 0 ? { sink, events, streamTo } : undefined;
   }
 
-  /** Settles a lease in one transaction: dead letters, retries, cursor, and clean-up. */
-  complete(lease: Lease, outcome: LeaseOutcome): void {
+  /**
+   * Settles a lease in one transaction: dead letters, retries, cursor, and clean-up. Returns
+   * how many stored events were deleted (all their sinks are done with them).
+   */
+  complete(lease: Lease, outcome: LeaseOutcome): number {
     const stream = this.stream(lease.sink);
     const rejected = byEventId(outcome.rejected.map((r) => [r.eventId, r.message]));
     const failed = byEventId(outcome.failed.map((f) => [f.eventId, f.error]));
@@ -235,7 +238,7 @@ export class Spool {
         deadLetters.push([envelope, message]);
       }
     }
-    this.db.transaction(() => {
+    const deleted = this.db.transaction((): number => {
       for (const [envelope, message] of deadLetters) {
         this.statements.deadLetter.run(lease.sink, envelope.eventId, message.slice(0, 2000), now, JSON.stringify(envelope));
       }
@@ -264,9 +267,26 @@ export class Spool {
         if (!row.fromRetry && row.seq > previousMin) continue;
         for (const count of this.statements.deleteRow.all(row.seq, this.minCursor, ...this.sinks) as number[]) deleted += count;
       }
-      this.stored -= deleted;
+      return deleted;
     })();
+    this.stored -= deleted;
     for (const row of rows.values()) if (row.fromRetry) stream.retriesInFlight.delete(row.seq);
+    return deleted;
+  }
+
+  /** The newest row committed by this connection (for a delivery thread reading the same file). */
+  lastAppendedSeq(): number {
+    return this.lastSeq;
+  }
+
+  /** Another connection (the appending thread) committed rows up to `seq`. */
+  noteAppended(seq: number): void {
+    this.lastSeq = Math.max(this.lastSeq, seq);
+  }
+
+  /** Another connection (the delivery thread) deleted `events` stored events. */
+  noteDeleted(events: number): void {
+    this.stored = Math.max(0, this.stored - events);
   }
 
   /** Re-reads the stored count (the CLI may requeue dead letters from another process). */

@@ -1,0 +1,17 @@
+import type { Config } from '../config';
+import type { SinkHealth } from './forwarder';
+
+/** What the HTTP thread hands the delivery worker at start. */
+export interface DeliveryWorkerData {
+  config: Config;
+}
+
+/** HTTP thread → delivery worker. */
+export type ToDeliveryWorker = { type: 'appended'; lastSeq: number } | { type: 'drain'; graceMs: number };
+
+/** Delivery worker → HTTP thread. */
+export type FromDeliveryWorker =
+  | { type: 'ready' }
+  | { type: 'deleted'; events: number }
+  | { type: 'health'; health: SinkHealth[] }
+  | { type: 'drained' };

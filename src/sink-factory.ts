@@ -1,0 +1,107 @@
+import { FirehoseClient } from '@aws-sdk/client-firehose';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { PinpointClient, type PinpointClientConfig } from '@aws-sdk/client-pinpoint';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Config, SinkName } from './config';
+import { startForwarder, type Forwarder } from './forwarder/forwarder';
+import { eventStorePath, openEventStore } from './local-store/event-store';
+import type { Logger } from './logger';
+import type { EventSink } from './sinks/event-sink';
+import { createFirehoseSink } from './sinks/firehose-sink';
+import { createKinesisSink } from './sinks/kinesis-sink';
+import { createLocalSink } from './sinks/local-sink';
+import { createPinpointSink } from './sinks/pinpoint-sink';
+import { createRateLimiter } from './sinks/rate-limiter';
+import type { Spool } from './spool/spool';
+
+/**
+ * What the environment cannot carry safely. `credentials` replaces the SDK's default provider
+ * chain for every AWS client, so tests and embedders can sign with explicit keys.
+ */
+export interface DepsOptions {
+  credentials?: PinpointClientConfig['credentials'];
+}
+
+/**
+ * SDK retries: in upstream mode the SDK retries throttling and 5xx itself (the client is
+ * waiting); in durable mode the forwarder owns retries and backoff, so one attempt per call.
+ */
+function sdkAttempts(config: Config): number {
+  return config.ackMode === 'durable' ? 1 : 3;
+}
+
+/**
+ * HTTP/1.1 with keep-alive for Kinesis and Firehose: the Kinesis client defaults to HTTP/2,
+ * which kinesalite (and other local stand-ins) cannot speak; AWS serves both equally well.
+ */
+function http1Handler(): NodeHttpHandler {
+  return new NodeHttpHandler({ connectionTimeout: 5000, requestTimeout: 30000 });
+}
+
+/** Builds one sink from the configuration (the SDK clients are constructed here). */
+export function createSink(name: SinkName, config: Config, logger: Logger, options: DepsOptions): EventSink {
+  switch (name) {
+    case 'pinpoint':
+      return createPinpointSink({
+        client: new PinpointClient({
+          region: config.awsRegion,
+          ...(config.pinpointEndpoint ? { endpoint: config.pinpointEndpoint } : {}),
+          ...(options.credentials ? { credentials: options.credentials } : {}),
+          maxAttempts: sdkAttempts(config),
+        }),
+        logger: logger.child({ sink: 'pinpoint' }),
+      });
+    case 'local':
+      return createLocalSink(openEventStore(eventStorePath(config.dataDir)));
+    case 'kinesis':
+      return createKinesisSink({
+        client: new KinesisClient({
+          region: config.awsRegion,
+          ...(config.kinesisEndpoint ? { endpoint: config.kinesisEndpoint } : {}),
+          ...(options.credentials ? { credentials: options.credentials } : {}),
+          requestHandler: http1Handler(),
+          maxAttempts: sdkAttempts(config),
+        }),
+        streamName: config.kinesisStream as string,
+        logger: logger.child({ sink: 'kinesis' }),
+      });
+    case 'firehose':
+      return createFirehoseSink({
+        client: new FirehoseClient({
+          region: config.awsRegion,
+          ...(config.firehoseEndpoint ? { endpoint: config.firehoseEndpoint } : {}),
+          ...(options.credentials ? { credentials: options.credentials } : {}),
+          requestHandler: http1Handler(),
+          maxAttempts: sdkAttempts(config),
+        }),
+        deliveryStreamName: config.firehoseStream as string,
+        logger: logger.child({ sink: 'firehose' }),
+      });
+  }
+}
+
+
+/**
+ * The forwarder over the configured sinks: remote sinks are paced at `FORWARD_MAX_RPS`, with
+ * evenly spaced calls (burst 1), since a burst would overshoot a quota counted per rolling second.
+ */
+export function startConfiguredForwarder(
+  config: Config,
+  spool: Spool,
+  sinks: readonly EventSink[],
+  logger: Logger,
+  onDeleted?: (events: number) => void,
+): Forwarder {
+  return startForwarder({
+    spool,
+    targets: sinks.map((sink) => ({
+      sink,
+      ...(sink.name === 'local' ? {} : { limiter: createRateLimiter(config.forwardMaxRps, 1) }),
+    })),
+    concurrency: config.forwardConcurrency,
+    lingerMs: config.forwardLingerMs,
+    logger: logger.child({ component: 'forwarder' }),
+    now: Date.now,
+    ...(onDeleted ? { onDeleted } : {}),
+  });
+}
