@@ -13,7 +13,8 @@ export type SpoolSync = 'normal' | 'full';
  *   moved to `retries`);
  * - `retries`: per sink, events waiting for another attempt;
  * - `dead_letters`: events a sink refused for good, with its message.
- * An event row is deleted once every cursor has passed it and no retry refers to it.
+ * An event row is deleted once every cursor has passed it and no retry refers to it; a requeued
+ * (`only_sink`) row once that sink is done with it.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (

@@ -10,6 +10,8 @@ export interface LeasedEvent {
   attempts: number;
   /** Leased from the sink's retries (rather than fresh from the stream). */
   fromRetry: boolean;
+  /** Put back by `spool requeue`, perhaps from another process: settling it re-reads the stored count. */
+  requeued: boolean;
   envelope: EventEnvelope;
 }
 
@@ -80,13 +82,13 @@ export class Spool {
     this.statements = {
       insert: db.prepare('INSERT INTO events (event_id, received_at, envelope) VALUES (?, ?, ?)'),
       count: db.prepare('SELECT COUNT(*) AS n FROM events').pluck(),
-      maxSeq: db.prepare("SELECT COALESCE(MAX(seq), 0) FROM events").pluck(),
+      maxFreshSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM events WHERE only_sink IS NULL').pluck(),
       cursor: db.prepare('SELECT seq FROM cursors WHERE sink = ?').pluck(),
       saveCursor: db.prepare('INSERT INTO cursors (sink, seq) VALUES (?, ?) ON CONFLICT (sink) DO UPDATE SET seq = excluded.seq'),
       fresh: db.prepare('SELECT seq, envelope FROM events WHERE seq > ? AND only_sink IS NULL ORDER BY seq LIMIT ?'),
       oldestFresh: db.prepare('SELECT received_at FROM events WHERE seq > ? AND only_sink IS NULL ORDER BY seq LIMIT 1').pluck(),
       dueRetries: db.prepare(
-        'SELECT r.seq AS seq, r.attempts AS attempts, e.envelope AS envelope FROM retries r JOIN events e ON e.seq = r.seq ' +
+        'SELECT r.seq AS seq, r.attempts AS attempts, e.only_sink IS NOT NULL AS requeued, e.envelope AS envelope FROM retries r JOIN events e ON e.seq = r.seq ' +
           'WHERE r.sink = ? AND r.next_attempt_at <= ? ORDER BY r.next_attempt_at, r.seq LIMIT ?',
       ),
       nextRetry: db.prepare('SELECT MIN(next_attempt_at) FROM retries WHERE sink = ?').pluck(),
@@ -97,14 +99,16 @@ export class Spool {
       deleteRetry: db.prepare('DELETE FROM retries WHERE sink = ? AND seq = ?'),
       deadLetter: db.prepare('INSERT INTO dead_letters (sink, event_id, message, failed_at, envelope) VALUES (?, ?, ?, ?, ?)'),
       deleteEvent: db.prepare(
-        `DELETE FROM events WHERE seq = ? AND seq <= ? AND NOT EXISTS (SELECT 1 FROM retries r WHERE r.seq = events.seq AND r.sink IN (${sinkList}))`,
+        `DELETE FROM events WHERE seq = ? AND (seq <= ? OR only_sink IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM retries r WHERE r.seq = events.seq AND r.sink IN (${sinkList}))`,
       ),
       deleteRange: db.prepare(
         `DELETE FROM events WHERE seq > ? AND seq <= ? AND NOT EXISTS (SELECT 1 FROM retries r WHERE r.seq = events.seq AND r.sink IN (${sinkList}))`,
       ),
     };
     this.stored = this.statements.count.get() as number;
-    this.lastSeq = this.statements.maxSeq.get() as number;
+    // Requeued events (only_sink) are never fresh: counting them as a fresh backlog would make
+    // the forwarder lease forever and find nothing.
+    this.lastSeq = this.statements.maxFreshSeq.get() as number;
     for (const sink of this.sinks) {
       const cursor = (this.statements.cursor.get(sink) as number | undefined) ?? 0;
       this.streams.set(sink, { cursor, leasedUpTo: cursor, open: [], retriesInFlight: new Set() });
@@ -163,18 +167,19 @@ export class Spool {
     const due = this.statements.dueRetries.all(sink, this.now(), max + stream.retriesInFlight.size) as Array<{
       seq: number;
       attempts: number;
+      requeued: number;
       envelope: string;
     }>;
     for (const row of due) {
       if (events.length >= max) break;
       if (stream.retriesInFlight.has(row.seq)) continue;
       stream.retriesInFlight.add(row.seq);
-      events.push({ seq: row.seq, attempts: row.attempts, fromRetry: true, envelope: JSON.parse(row.envelope) as EventEnvelope });
+      events.push({ seq: row.seq, attempts: row.attempts, fromRetry: true, requeued: row.requeued === 1, envelope: JSON.parse(row.envelope) as EventEnvelope });
     }
     let streamTo: number | undefined;
     if (fresh && events.length < max) {
       const rows = this.statements.fresh.all(stream.leasedUpTo, max - events.length) as Array<{ seq: number; envelope: string }>;
-      for (const row of rows) events.push({ seq: row.seq, attempts: 0, fromRetry: false, envelope: JSON.parse(row.envelope) as EventEnvelope });
+      for (const row of rows) events.push({ seq: row.seq, attempts: 0, fromRetry: false, requeued: false, envelope: JSON.parse(row.envelope) as EventEnvelope });
       const last = rows[rows.length - 1];
       if (last) {
         streamTo = last.seq;
@@ -217,12 +222,15 @@ export class Spool {
       this.stored -= deleted;
     })();
     for (const { seq, fromRetry } of lease.events) if (fromRetry) stream.retriesInFlight.delete(seq);
+    // A requeued event leaves the spool once its one sink is done with it; if another process
+    // requeued it, it was never counted here, so count again (rare: only after a requeue).
+    if (lease.events.some((e) => e.requeued)) this.refreshCount();
   }
 
   /** Re-reads the stored count (the CLI may requeue dead letters from another process). */
   refreshCount(): void {
     this.stored = this.statements.count.get() as number;
-    this.lastSeq = Math.max(this.lastSeq, this.statements.maxSeq.get() as number);
+    this.lastSeq = Math.max(this.lastSeq, this.statements.maxFreshSeq.get() as number);
   }
 
   /** True when the database answers a trivial query. */
