@@ -163,7 +163,11 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
       await state.target.limiter?.take();
       if (stopping) return;
       const lease = spool.lease(state.target.sink.name, state.target.sink.maxBatchEvents, readiness(state).fresh || draining);
-      if (!lease) continue;
+      if (!lease) {
+        // The due retry is already in another worker's hands: wait instead of spinning.
+        await Promise.race([sleep(pollMs), wakeSignal]);
+        continue;
+      }
       settle(state, lease, await deliver(state, lease));
     }
   };

@@ -100,10 +100,15 @@ export class Spool {
     this.now = options.now;
     const db = this.db;
     const sinkList = this.sinks.map(() => '?').join(',');
+    // Rows requeued from dead letters (only_sink) are extras an operator added: not counted
+    // against SPOOL_MAX_EVENTS, and deleted as soon as their one sink has them.
+    const counted = 'CASE WHEN only_sink IS NULL THEN event_count ELSE 0 END';
     const notRetried = `NOT EXISTS (SELECT 1 FROM retries r WHERE r.seq = batches.seq AND r.sink IN (${sinkList}))`;
     this.statements = {
       insert: db.prepare('INSERT INTO batches (received_at, event_count, payload) VALUES (?, ?, ?)'),
-      totals: db.prepare('SELECT COALESCE(SUM(event_count), 0) AS events, COALESCE(MAX(seq), 0) AS lastSeq FROM batches'),
+      totals: db.prepare(
+        'SELECT COALESCE(SUM(CASE WHEN only_sink IS NULL THEN event_count ELSE 0 END), 0) AS events, COALESCE(MAX(seq), 0) AS lastSeq FROM batches',
+      ),
       cursor: db.prepare('SELECT seq FROM cursors WHERE sink = ?').pluck(),
       saveCursor: db.prepare('INSERT INTO cursors (sink, seq) VALUES (?, ?) ON CONFLICT (sink) DO UPDATE SET seq = excluded.seq'),
       fresh: db.prepare('SELECT seq, event_count, payload FROM batches WHERE seq > ? AND only_sink IS NULL ORDER BY seq LIMIT ?'),
@@ -123,8 +128,10 @@ export class Spool {
       ),
       deleteRetry: db.prepare('DELETE FROM retries WHERE sink = ? AND seq = ?'),
       deadLetter: db.prepare('INSERT INTO dead_letters (sink, event_id, message, failed_at, envelope) VALUES (?, ?, ?, ?, ?)'),
-      deleteRow: db.prepare(`DELETE FROM batches WHERE seq = ? AND seq <= ? AND ${notRetried} RETURNING event_count`).pluck(),
-      deleteRange: db.prepare(`DELETE FROM batches WHERE seq > ? AND seq <= ? AND ${notRetried} RETURNING event_count`).pluck(),
+      deleteRow: db.prepare(
+        `DELETE FROM batches WHERE seq = ? AND (seq <= ? OR only_sink IS NOT NULL) AND ${notRetried} RETURNING ${counted}`,
+      ).pluck(),
+      deleteRange: db.prepare(`DELETE FROM batches WHERE seq > ? AND seq <= ? AND ${notRetried} RETURNING ${counted}`).pluck(),
     };
     this.refreshCount();
     for (const sink of this.sinks) {
@@ -158,7 +165,7 @@ export class Spool {
     return this.stored + this.queued >= this.maxEvents;
   }
 
-  /** Events currently stored (for any sink). */
+  /** Events currently stored (for any sink), requeued dead letters aside. */
   storedEvents(): number {
     return this.stored;
   }

@@ -9,18 +9,18 @@ import { iosLater } from '../fixtures/clients/ios';
 import { jsLibraryBatchOfBytes } from '../fixtures/clients/js-library';
 import { expectDeliveredIntact } from '../support/delivery-oracle';
 import { startPinpointStandIn, type PinpointStandIn } from '../support/pinpoint-stand-in';
-import { createTestProxy, type TestProxy } from '../support/proxy-harness';
+import { pinpointStandInEnv, startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
 
 let standIn: PinpointStandIn;
-let proxy: TestProxy;
+let proxy: InProcessProxy;
 
 beforeAll(async () => {
   standIn = await startPinpointStandIn();
-  proxy = createTestProxy(standIn);
+  proxy = await startInProcessProxy({ ...pinpointStandInEnv(standIn), ACK_MODE: 'upstream' });
 });
 
 afterAll(async () => {
-  await proxy.deps.close();
+  await proxy.close();
   await standIn.close();
 });
 
@@ -255,13 +255,13 @@ describe('CORS and health', () => {
   });
 
   it('echoes an allowed origin and refuses others when CORS_ORIGINS is a list', async () => {
-    const restricted = createTestProxy(standIn, { CORS_ORIGINS: BROWSER_ORIGIN });
+    const restricted = await startInProcessProxy({ ...pinpointStandInEnv(standIn), ACK_MODE: 'upstream', CORS_ORIGINS: BROWSER_ORIGIN });
     const ok = await request(restricted.app).options('/2014-06-05/events').set('Origin', BROWSER_ORIGIN).set('Access-Control-Request-Method', 'POST');
     expect(ok.status).toBe(204);
     expect(ok.headers['access-control-allow-origin']).toBe(BROWSER_ORIGIN);
     const refused = await request(restricted.app).options('/2014-06-05/events').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
     expect(refused.headers['access-control-allow-origin']).toBeUndefined();
-    await restricted.deps.close();
+    await restricted.close();
   });
 
   it('GET /healthz answers 200', async () => {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { openSpoolDatabase } from '../../src/spool/spool-database';
 import { listDeadLetters } from '../../src/spool/spool-admin';
 import { openEventStore } from '../../src/local-store/event-store';
-import { startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
+import { pinpointStandInEnv, startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
 import { inParallel, sendLegacy, taggedEvent, waitFor } from '../support/legacy-sender';
 import { startPinpointStandIn, type PinpointStandIn } from '../support/pinpoint-stand-in';
 import { makeTempDir } from '../support/temp-dir';
@@ -15,9 +15,8 @@ describe('durable mode with the Pinpoint sink', () => {
 
   const start = async (env: Record<string, string> = {}): Promise<InProcessProxy> => {
     proxy = await startInProcessProxy({
+      ...pinpointStandInEnv(standIn),
       ACK_MODE: 'durable',
-      SINK: 'pinpoint',
-      PINPOINT_ENDPOINT: standIn.url,
       DATA_DIR: temp.dir,
       FORWARD_LINGER_MS: '200',
       ...env,

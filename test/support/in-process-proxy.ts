@@ -1,28 +1,43 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServiceServer } from '../../src/app';
+import type { Express } from 'express';
+import { createApp, createServiceServer } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createDeps, type Deps } from '../../src/deps';
 import { silentLogger } from '../../src/logger';
-import { STAND_IN_CREDENTIALS } from './pinpoint-stand-in';
+import { STAND_IN_CREDENTIALS, type PinpointStandIn } from './pinpoint-stand-in';
 
 /** The real service listening on a loopback port inside the test process. */
 export interface InProcessProxy {
   url: string;
+  /** The same app, for supertest (`request(proxy.app)`). */
+  app: Express;
   deps: Deps;
+  /** Closes connections and the server, then `deps.close(graceMs)` (durable mode: drains that long). */
   close(graceMs?: number): Promise<void>;
 }
 
-/** Starts the service from an environment (as `npm start` would), signing with the stand-in's keys. */
+/** The variables that aim the Pinpoint sink at a stand-in; add `ACK_MODE` and the rest per test. */
+export function pinpointStandInEnv(standIn: PinpointStandIn): Record<string, string> {
+  return { SINK: 'pinpoint', PINPOINT_ENDPOINT: standIn.url };
+}
+
+/**
+ * Starts the service from an environment, any ack mode or sink, wired exactly as `main.ts`
+ * wires it (`loadConfig` + `createDeps`), signing with the stand-in's keys. Quiet, loopback
+ * only and us-east-1 unless `env` says otherwise.
+ */
 export async function startInProcessProxy(env: Record<string, string>): Promise<InProcessProxy> {
   const config = loadConfig({ LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', AWS_REGION: 'us-east-1', ...env });
   const deps = createDeps(config, silentLogger, { credentials: { ...STAND_IN_CREDENTIALS } });
+  const app = createApp(deps.app);
   const server: Server = await new Promise((resolve) => {
-    const s = createServiceServer(deps.app).listen(0, '127.0.0.1', () => resolve(s));
+    const s = createServiceServer(deps.app).listen(config.port, config.host, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    app,
     deps,
     async close(graceMs = 0) {
       server.closeAllConnections();

@@ -62,7 +62,7 @@ export async function inParallel<T>(items: readonly T[], limit: number, task: (i
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** Polls `check` (which may read a destination asynchronously) until it returns true or `timeoutMs` passes. */
+/** Polls `check` (sync, or async such as running a CLI) until it returns true or `timeoutMs` passes. */
 export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {

@@ -191,6 +191,31 @@ function sendError(response: ServerResponse, status: number, code: string, messa
   response.end(body);
 }
 
+/** A 32-bit integer hash (murmur3's finalizer) of a call index: pseudo-random, but the same on every run. */
+function mixIndex(index: number): number {
+  let h = Math.imul(index + 1, 0x9e3779b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * A flaky Pinpoint: about `percent` % of calls fail, picked by a hash of the call index so that
+ * a failing run replays identically (calls 0, 1 and 6 fail). Failures take turns at 429, 500 and
+ * 503, so even a short run meets each.
+ */
+export function flakyBehavior(percent = 30): StandInBehavior {
+  const failures = [429, 500, 503] as const;
+  let failed = 0;
+  return ({ index }) => {
+    if (mixIndex(index) % 100 >= percent) return undefined;
+    return { status: failures[failed++ % failures.length] ?? 503 };
+  };
+}
+
 /**
  * Starts a Pinpoint PutEvents stand-in: a real HTTP server on loopback that checks what real
  * Pinpoint checks (SigV4 for `mobiletargeting` in the region, the EventsRequest model, the

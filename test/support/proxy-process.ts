@@ -13,6 +13,38 @@ export interface ProxyProcess {
 }
 
 const MAIN = path.resolve(__dirname, '..', '..', 'dist', 'main.js');
+const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli', 'main.js');
+
+/** What a built entry point printed and how it ended. */
+export interface ProcessResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a built entry point to its end, as an operator would (`node dist/cli/main.js spool stats`,
+ * or `node dist/main.js`), with only `env` and PATH in its environment; killed after `timeoutMs`.
+ */
+export function runToExit(entry: 'cli' | 'service', args: readonly string[], env: Record<string, string>, timeoutMs = 15_000): Promise<ProcessResult> {
+  const child = spawn(process.execPath, [entry === 'cli' ? CLI : MAIN, ...args], {
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
 
 /**
  * Starts `node dist/main.js` with `env` on a free port and waits for its `listening` line

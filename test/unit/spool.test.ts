@@ -158,4 +158,42 @@ describe('Spool (real SQLite file)', () => {
     expect(b.events.map((e) => e.envelope.eventId)).toEqual(envelopes.map((e) => e.eventId));
     spool.close();
   });
+
+  it('lets a requeued event leave the spool once its sink delivered it, counted right, whoever requeued it', async () => {
+    const spool = open(['a', 'b']);
+    const envelopes = deviceEnvelopes('d0', 2);
+    await spool.append(envelopes);
+    for (const sink of ['a', 'b']) {
+      const lease = spool.lease(sink, 100, true)!;
+      const rejected = sink === 'a' ? envelopes.map((e) => ({ eventId: e.eventId, message: 'bad' })) : [];
+      spool.complete(lease, { rejected, failed: [], retryAt: clock });
+    }
+    expect(spool.storedEvents()).toBe(0);
+    const admin = openSpoolDatabase(file, 'normal');
+    const [first, second] = listDeadLetters(admin, { limit: 10 });
+    expect(requeueDeadLetters(admin, [first!.id])).toBe(1);
+
+    const online = spool.lease('a', 100, true)!;
+    expect(online.events.map((e) => [e.envelope.eventId, e.fromRetry])).toEqual([[first!.eventId, true]]);
+    spool.complete(online, { rejected: [], failed: [], retryAt: clock });
+    expect(spool.storedEvents()).toBe(0);
+    expect(admin.prepare('SELECT COUNT(*) FROM batches').pluck().get()).toBe(0);
+    spool.close();
+
+    // Requeued while the service is stopped: on start it is a retry of `a`, not a fresh backlog.
+    expect(requeueDeadLetters(admin, [second!.id])).toBe(1);
+    const restarted = open(['a', 'b']);
+    // Requeued dead letters are not counted against SPOOL_MAX_EVENTS.
+    expect(restarted.storedEvents()).toBe(0);
+    expect(restarted.freshBacklog('a', 100).count).toBe(0);
+    expect(restarted.freshBacklog('b', 100).count).toBe(0);
+    expect(restarted.lease('b', 100, true)).toBeUndefined();
+    const offline = restarted.lease('a', 100, true)!;
+    expect(offline.events.map((e) => e.envelope.eventId)).toEqual([second!.eventId]);
+    restarted.complete(offline, { rejected: [], failed: [], retryAt: clock });
+    expect(restarted.storedEvents()).toBe(0);
+    expect(admin.prepare('SELECT COUNT(*) FROM batches').pluck().get()).toBe(0);
+    admin.close();
+    restarted.close();
+  });
 });
