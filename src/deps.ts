@@ -47,14 +47,15 @@ export function createDeps(config: Config, logger: Logger, options: DepsOptions 
   let spool: Spool | undefined;
   let forwarder: Forwarder | undefined;
   if (config.ackMode === 'durable') {
+    const worker = useDeliveryWorker(config, options);
     const durableSpool = new Spool({
-      db: openSpoolDatabase(spoolPath(config.dataDir), config.spoolSync),
+      db: openSpoolDatabase(spoolPath(config.dataDir), config.spoolSync, { checkpoints: !worker }),
       sinks: config.sinks,
       maxEvents: config.spoolMaxEvents,
       now: Date.now,
     });
     let running: Forwarder;
-    if (useDeliveryWorker(config, options)) {
+    if (worker) {
       running = startDeliveryThread(config, durableSpool, logger);
     } else {
       sinks = config.sinks.map((name) => createSink(name, config, logger, options));

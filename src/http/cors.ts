@@ -20,7 +20,10 @@ export interface Cors {
   preflightHeaders(origin: string | undefined): Record<string, string> | undefined;
 }
 
-/** `'*'` allows any origin; otherwise the origin must be in the list and is echoed back. */
+/**
+ * `'*'` allows any origin; otherwise the origin must be in the list and is echoed back.
+ * Requests without an Origin (devices) get no CORS headers: they would only cost bytes.
+ */
 export function createCors(allowed: '*' | readonly string[]): Cors {
   const allowedSet = allowed === '*' ? undefined : new Set(allowed);
   const allowOrigin = (origin: string | undefined): string | undefined => {
@@ -28,6 +31,8 @@ export function createCors(allowed: '*' | readonly string[]): Cors {
     return origin !== undefined && allowedSet.has(origin) ? origin : undefined;
   };
   const responseHeaders = (origin: string | undefined): Record<string, string> => {
+    // Browsers send Origin on every cross-origin request; SDKs on devices never do.
+    if (origin === undefined) return {};
     const value = allowOrigin(origin);
     if (value === undefined) return {};
     const headers: Record<string, string> = {

@@ -61,13 +61,20 @@ export function spoolPath(dataDir: string): string {
  * every committed transaction across a killed process; `full` also fsyncs each commit, for
  * power-loss durability at the cost of one fsync per group commit.
  */
-export function openSpoolDatabase(file: string, sync: SpoolSync, options: { readonly?: boolean } = {}): Database.Database {
+export function openSpoolDatabase(
+  file: string,
+  sync: SpoolSync,
+  options: { readonly?: boolean; checkpoints?: boolean } = {},
+): Database.Database {
   if (!options.readonly) mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   db.pragma('busy_timeout = 5000');
   if (!options.readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
+    // With a delivery thread, the HTTP thread's connection leaves WAL checkpoints (copying the
+    // log into the database, with an fsync) to the delivery thread's connection.
+    if (options.checkpoints === false) db.pragma('wal_autocheckpoint = 0');
     db.exec(SCHEMA);
   }
   return db;
