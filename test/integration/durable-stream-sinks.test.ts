@@ -11,21 +11,21 @@ import { deliveredCore, expectedCore, expectStreamRecordsIntact, sortedCores, ty
 import { startFirehoseStandIn, type FirehoseStandIn } from '../support/firehose-stand-in';
 import { startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
 import { startKinesalite, type Kinesalite, type StreamRecord } from '../support/kinesalite';
+import { mobileAnalyticsClient, replayFixture, sdkEventsOnTheWire, sdkSessionEvents, submitAmaSession, type AwsSdkV2 } from '../support/legacy-clients';
 import { inParallel, waitFor } from '../support/legacy-sender';
 import { startPinpointStandIn, type PinpointStandIn } from '../support/pinpoint-stand-in';
-import { mobileAnalyticsClient, replayFixture, SDK_EVENTS, sdkEventsOnTheWire, submitWithJsLibrary, type AwsSdkV2 } from '../support/real-legacy-clients';
 import { makeTempDir } from '../support/temp-dir';
 
 /** Sends with aws-sdk v2 `MobileAnalytics.putEvents` (2.x or 2.96.0) and expects the SDK to count it delivered. */
 async function putWithSdk(sdk: AwsSdkV2, url: string): Promise<SentRequest> {
-  const result = await mobileAnalyticsClient(sdk, url).putEvents({ events: SDK_EVENTS, clientContext: JSON.stringify(rawSdkClientContext) }).promise();
+  const result = await mobileAnalyticsClient(sdk, url).putEvents({ events: sdkSessionEvents, clientContext: JSON.stringify(rawSdkClientContext) }).promise();
   expect(result.$response.httpResponse.statusCode).toBe(202);
   return { clientContext: rawSdkClientContext, events: sdkEventsOnTheWire() };
 }
 
 /** Submits a session with the real JS library and expects it to count its batch delivered. */
 async function submitJsLibrary(url: string, appId: string): Promise<SentRequest> {
-  const submission = await submitWithJsLibrary(url, appId);
+  const submission = await submitAmaSession(url, appId);
   expect(submission.err).toBeNull();
   expect(submission.leftInMemory.events).toEqual([]);
   return { clientContext: submission.clientContext, events: submission.events };

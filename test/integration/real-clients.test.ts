@@ -6,15 +6,13 @@ import { iosEarly, iosLater } from '../fixtures/clients/ios';
 import { expectDeliveredIntact } from '../support/delivery-oracle';
 import { pinpointStandInEnv, startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
 import {
-  amaLibraryClient,
   expectAmaSessionDelivered,
   expectAmaStorageEmpty,
   expectSdkSessionDelivered,
   mobileAnalyticsClient,
-  recordAmaSession,
   replayFixture,
   sdkSessionEvents as events,
-  submitAmaEvents,
+  submitAmaSession,
 } from '../support/legacy-clients';
 import { startPinpointStandIn, type PinpointStandIn } from '../support/pinpoint-stand-in';
 
@@ -66,14 +64,9 @@ describe.each([
 
 describe('aws-sdk-mobile-analytics 0.9.2 through the proxy', () => {
   it('submits custom, monetization and session events and counts them delivered', async () => {
-    const ama = amaLibraryClient(proxyUrl, 'ma-app-amalib');
-    recordAmaSession(ama.manager);
     const before = standIn.delivered().length;
-    try {
-      expect(await submitAmaEvents(ama.manager)).toBeNull();
-    } finally {
-      ama.dispose();
-    }
+    const ama = await submitAmaSession(proxyUrl, 'ma-app-amalib');
+    expect(ama.err).toBeNull();
     expectAmaStorageEmpty(ama);
     expect(standIn.rejectedRequests).toEqual([]);
     expectAmaSessionDelivered(standIn.delivered().slice(before));
