@@ -80,6 +80,14 @@ describe('issue 5 acceptance, durable mode', () => {
     expect(proxy.deps.spool).toBeDefined();
     return proxy;
   };
+  /** Asserts that `stream` holds exactly the events of `sent`, intact and partitioned by client; returns its records. */
+  const expectKinesisHasExactly = async (stream: string, sent: readonly SentRequest[]): Promise<StreamRecord[]> => {
+    const records = await kinesalite.readAll(stream);
+    expect(records).toHaveLength(eventCount(sent));
+    expectStreamRecordsIntact(sent, records.map((r) => parse(r.data)));
+    expectPartitionedByClient(records);
+    return records;
+  };
 
   beforeAll(async () => {
     kinesalite = await startKinesalite();
@@ -101,13 +109,7 @@ describe('issue 5 acceptance, durable mode', () => {
     const { url, deps } = await startProxy({ SINK: 'kinesis', KINESIS_STREAM: stream, KINESIS_ENDPOINT: kinesalite.endpoint });
     const sent = await sendEveryGeneration(url, 'ma-app-amalib-kinesis');
     await waitFor(() => deps.spool?.storedEvents() === 0, 30_000, 'the spool to drain into kinesis');
-    const records = await kinesalite.readAll(stream);
-    expect(records).toHaveLength(eventCount(sent));
-    expectStreamRecordsIntact(
-      sent,
-      records.map((r) => parse(r.data)),
-    );
-    expectPartitionedByClient(records);
+    const records = await expectKinesisHasExactly(stream, sent);
     expect(new Set(records.map((r) => r.shardId)).size).toBeGreaterThan(1);
   });
 
@@ -199,13 +201,7 @@ describe('issue 5 acceptance, durable mode', () => {
       await waitFor(() => deps.spool?.storedEvents() === 0, 15_000, 'both sinks to take the later events');
 
       expectPinpointHasExactly(sent);
-      const records = await kinesalite.readAll(stream);
-      expect(records).toHaveLength(eventCount(sent));
-      expectStreamRecordsIntact(
-        sent,
-        records.map((r) => parse(r.data)),
-      );
-      expectPartitionedByClient(records);
+      const records = await expectKinesisHasExactly(stream, sent);
       expect(new Set(records.map((r) => parse(r.data).event_id))).toEqual(new Set(pinpoint.delivered().map((d) => d.eventId)));
     });
   });
