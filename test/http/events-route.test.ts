@@ -8,27 +8,10 @@ import type { ClientFixture } from '../fixtures/clients/device-request';
 import { iosLater } from '../fixtures/clients/ios';
 import { jsLibraryBatchOfBytes } from '../fixtures/clients/js-library';
 import { expectDeliveredIntact } from '../support/delivery-oracle';
-import { startPinpointStandIn, type PinpointStandIn } from '../support/pinpoint-stand-in';
-import { pinpointStandInEnv, startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
+import { pinpointStandInEnv, startInProcessProxy, useUpstreamProxy } from '../support/in-process-proxy';
+import type { PinpointStandIn } from '../support/pinpoint-stand-in';
 
-let standIn: PinpointStandIn;
-let proxy: InProcessProxy;
-
-beforeAll(async () => {
-  standIn = await startPinpointStandIn();
-  proxy = await startInProcessProxy({ ...pinpointStandInEnv(standIn), ACK_MODE: 'upstream' });
-});
-
-afterAll(async () => {
-  await proxy.close();
-  await standIn.close();
-});
-
-beforeEach(() => {
-  standIn.calls.length = 0;
-  standIn.rejectedRequests.length = 0;
-  standIn.setBehavior(undefined);
-});
+const upstream = useUpstreamProxy();
 
 /**
  * superagent JSON-encodes a Buffer body when Content-Type looks like JSON; this serializer
@@ -40,7 +23,7 @@ const asIs = (data: string): string => data;
 function send(fixture: ClientFixture, options: { headers?: Record<string, string | undefined>; body?: Buffer } = {}): Promise<Response> {
   const body = options.body ?? fixture.body;
   const headers: Record<string, string | undefined> = { ...fixture.headers, 'Content-Length': String(body.length), ...options.headers };
-  let req = request(proxy.app).post(fixture.path);
+  let req = request(upstream.proxy.app).post(fixture.path);
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined) req = req.set(name, value);
   }
@@ -48,12 +31,12 @@ function send(fixture: ClientFixture, options: { headers?: Record<string, string
 }
 
 function deliveredSince(before: number): ReturnType<PinpointStandIn['delivered']> {
-  return standIn.delivered().slice(before);
+  return upstream.standIn.delivered().slice(before);
 }
 
 describe('POST /2014-06-05/events with every client generation', () => {
   it.each(allClientFixtures().map((f) => [f.name, f] as const))('%s: 202, empty body, every event delivered intact', async (_name, fixture) => {
-    const before = standIn.delivered().length;
+    const before = upstream.standIn.delivered().length;
     const response = await send(fixture);
     expect(response.status).toBe(202);
     expect(response.text).toBe('');
@@ -62,18 +45,18 @@ describe('POST /2014-06-05/events with every client generation', () => {
     expect(response.headers['x-amzn-errortype']).toBeUndefined();
     const delivered = deliveredSince(before);
     expect(delivered).toHaveLength(fixture.events.length);
-    expectDeliveredIntact(fixture, standIn, delivered);
-    expect(standIn.calls).toHaveLength(Math.ceil(fixture.events.length / 100));
+    expectDeliveredIntact(fixture, upstream.standIn, delivered);
+    expect(upstream.standIn.calls).toHaveLength(Math.ceil(fixture.events.length / 100));
   });
 
   it('splits the 151-event JS library batch into calls of 100 and 51', async () => {
     const fixture = allClientFixtures().find((f) => f.events.length === 151) as ClientFixture;
     await send(fixture);
-    expect(standIn.calls.map((c) => c.eventIds.length).sort((a, b) => b - a)).toEqual([100, 51]);
+    expect(upstream.standIn.calls.map((c) => c.eventIds.length).sort((a, b) => b - a)).toEqual([100, 51]);
   });
 
   it('maps the client context onto the endpoint and every event (Android)', async () => {
-    const before = standIn.delivered().length;
+    const before = upstream.standIn.delivered().length;
     await send(android223());
     const first = deliveredSince(before)[0];
     expect(first?.endpoint).toEqual({
@@ -83,7 +66,7 @@ describe('POST /2014-06-05/events with every client generation', () => {
   });
 
   it('swaps the iOS version fields and keeps model_version', async () => {
-    const before = standIn.delivered().length;
+    const before = upstream.standIn.delivered().length;
     await send(iosLater());
     const first = deliveredSince(before)[0];
     expect(first?.endpoint.Demographic).toMatchObject({ AppVersion: '1.2.0', ModelVersion: 'Unknown', Make: 'apple', Locale: 'en_US' });
@@ -103,10 +86,10 @@ describe('body decoding', () => {
     ['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded'],
   ])('parses the body as JSON with %s', async (_name, contentType) => {
     const fixture = awsSdkJsModern();
-    const before = standIn.delivered().length;
+    const before = upstream.standIn.delivered().length;
     const response = await send(fixture, { headers: { 'Content-Type': contentType } });
     expect(response.status).toBe(202);
-    expectDeliveredIntact(fixture, standIn, deliveredSince(before));
+    expectDeliveredIntact(fixture, upstream.standIn, deliveredSince(before));
   });
 
   it.each([
@@ -114,10 +97,10 @@ describe('body decoding', () => {
     ['deflate', deflateSync],
   ])('inflates Content-Encoding: %s', async (encoding, compress) => {
     const fixture = awsSdkJsModern();
-    const before = standIn.delivered().length;
+    const before = upstream.standIn.delivered().length;
     const response = await send(fixture, { headers: { 'Content-Encoding': encoding }, body: compress(fixture.body) });
     expect(response.status).toBe(202);
-    expectDeliveredIntact(fixture, standIn, deliveredSince(before));
+    expectDeliveredIntact(fixture, upstream.standIn, deliveredSince(before));
   });
 
   it('answers 413 to a gzip bomb (50 MB of zeros) without inflating it all, and keeps serving', async () => {
@@ -126,8 +109,8 @@ describe('body decoding', () => {
     const response = await send(android223(), { body: bomb });
     expect(response.status).toBe(413);
     expect(response.headers['x-amzn-errortype']).toBe('RequestEntityTooLarge');
-    expect(standIn.calls).toEqual([]);
-    expect((await request(proxy.app).get('/healthz')).status).toBe(200);
+    expect(upstream.standIn.calls).toEqual([]);
+    expect((await request(upstream.proxy.app).get('/healthz')).status).toBe(200);
   });
 
   it('answers 413 RequestEntityTooLarge to a body over 1 MiB', async () => {
@@ -135,16 +118,16 @@ describe('body decoding', () => {
     expect(response.status).toBe(413);
     expect(response.headers['x-amzn-errortype']).toBe('RequestEntityTooLarge');
     expect(JSON.parse(response.text)).toMatchObject({ __type: 'RequestEntityTooLarge' });
-    expect(standIn.calls).toEqual([]);
+    expect(upstream.standIn.calls).toEqual([]);
   });
 
   it('accepts a 256 000-byte JS library batch (the library default batchSizeLimit)', async () => {
     const fixture = jsLibraryBatchOfBytes(256_000);
     expect(fixture.body.length).toBe(256_011);
-    const before = standIn.delivered().length;
+    const before = upstream.standIn.delivered().length;
     const response = await send(fixture);
     expect(response.status).toBe(202);
-    expectDeliveredIntact(fixture, standIn, deliveredSince(before));
+    expectDeliveredIntact(fixture, upstream.standIn, deliveredSince(before));
   });
 });
 
@@ -164,7 +147,7 @@ describe('malformed requests get 400 BadRequestException naming the problem', ()
     const body = JSON.parse(response.text) as { __type: string; message: string };
     expect(body.__type).toBe('BadRequestException');
     expect(body.message).toMatch(message);
-    expect(standIn.calls).toEqual([]);
+    expect(upstream.standIn.calls).toEqual([]);
   });
 
   it('gives iOS an empty 400 without x-amzn-ErrorType', async () => {
@@ -178,7 +161,7 @@ describe('malformed requests get 400 BadRequestException naming the problem', ()
 describe('answers translated from Pinpoint', () => {
   it('still answers 202 when Pinpoint refuses single events inside its 202', async () => {
     const fixture = android223();
-    standIn.setBehavior(({ eventIds }) => ({ status: 202, rejectEventIds: eventIds.slice(0, 2), message: 'Event rejected' }));
+    upstream.standIn.setBehavior(({ eventIds }) => ({ status: 202, rejectEventIds: eventIds.slice(0, 2), message: 'Event rejected' }));
     const response = await send(fixture);
     expect(response.status).toBe(202);
     expect(response.text).toBe('');
@@ -190,15 +173,15 @@ describe('answers translated from Pinpoint', () => {
     [404, 'NotFoundException', 503, 'ServiceUnavailableException'],
     [413, 'PayloadTooLargeException', 413, 'RequestEntityTooLarge'],
   ] as const)('Pinpoint %s %s → Android %s %s', async (status, code, clientStatus, clientCode) => {
-    standIn.setBehavior(() => ({ status, code }));
+    upstream.standIn.setBehavior(() => ({ status, code }));
     const response = await send(android223());
     expect(response.status).toBe(clientStatus);
     expect(response.headers['x-amzn-errortype']).toBe(clientCode);
-    expect(standIn.rejectedRequests).toEqual([]);
+    expect(upstream.standIn.rejectedRequests).toEqual([]);
   });
 
   describe.each([429, 500, 503] as const)('persistent Pinpoint %s', (status) => {
-    beforeEach(() => standIn.setBehavior(() => ({ status })));
+    beforeEach(() => upstream.standIn.setBehavior(() => ({ status })));
 
     it.each([
       ['Android', android223()],
@@ -206,8 +189,8 @@ describe('answers translated from Pinpoint', () => {
     ])('→ 503 for %s', async (_kind, fixture) => {
       const response = await send(fixture);
       expect(response.status).toBe(503);
-      expect(standIn.calls.length).toBeGreaterThanOrEqual(1);
-      expect(standIn.calls.every((c) => c.status === status)).toBe(true);
+      expect(upstream.standIn.calls.length).toBeGreaterThanOrEqual(1);
+      expect(upstream.standIn.calls.every((c) => c.status === status)).toBe(true);
     });
 
     it.each([
@@ -223,17 +206,17 @@ describe('answers translated from Pinpoint', () => {
 
   it('retries a transient 503 and answers 202 when Pinpoint recovers', async () => {
     const fixture = android223();
-    standIn.setBehavior(({ index }) => (index === 0 ? { status: 503 } : undefined));
-    const before = standIn.delivered().length;
+    upstream.standIn.setBehavior(({ index }) => (index === 0 ? { status: 503 } : undefined));
+    const before = upstream.standIn.delivered().length;
     const response = await send(fixture);
     expect(response.status).toBe(202);
-    expectDeliveredIntact(fixture, standIn, deliveredSince(before));
+    expectDeliveredIntact(fixture, upstream.standIn, deliveredSince(before));
   });
 });
 
 describe('CORS and health', () => {
   it('answers the browser preflight with the headers the SDK needs', async () => {
-    let req = request(proxy.app).options('/2014-06-05/events');
+    let req = request(upstream.proxy.app).options('/2014-06-05/events');
     for (const [name, value] of Object.entries(browserPreflightHeaders())) req = req.set(name, value);
     const response = await req;
     expect(response.status).toBe(204);
@@ -255,7 +238,7 @@ describe('CORS and health', () => {
   });
 
   it('echoes an allowed origin and refuses others when CORS_ORIGINS is a list', async () => {
-    const restricted = await startInProcessProxy({ ...pinpointStandInEnv(standIn), ACK_MODE: 'upstream', CORS_ORIGINS: BROWSER_ORIGIN });
+    const restricted = await startInProcessProxy({ ...pinpointStandInEnv(upstream.standIn), ACK_MODE: 'upstream', CORS_ORIGINS: BROWSER_ORIGIN });
     const ok = await request(restricted.app).options('/2014-06-05/events').set('Origin', BROWSER_ORIGIN).set('Access-Control-Request-Method', 'POST');
     expect(ok.status).toBe(204);
     expect(ok.headers['access-control-allow-origin']).toBe(BROWSER_ORIGIN);
@@ -265,7 +248,7 @@ describe('CORS and health', () => {
   });
 
   it('GET /healthz answers 200', async () => {
-    const response = await request(proxy.app).get('/healthz');
+    const response = await request(upstream.proxy.app).get('/healthz');
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ status: 'ok' });
   });

@@ -6,68 +6,33 @@ type Expected = { status: number; errorType?: string; body: 'empty' | { __type: 
 
 const kinds: ClientKind[] = ['android', 'ios', 'js', 'unknown'];
 
+/** An answer with a status and no body. */
+const empty = (status: number): Expected => ({ status, body: 'empty' });
+/** An answer with a status and a typed JSON error. */
+const typed = (status: number, errorType: string): Expected => ({ status, errorType, body: { __type: errorType } });
+/** A typed error for every kind but iOS, which gets the bare status. */
+const typedButIosEmpty = (status: number, errorType: string): Record<ClientKind, Expected> => ({
+  android: typed(status, errorType),
+  ios: empty(status),
+  js: typed(status, errorType),
+  unknown: typed(status, errorType),
+});
+/** Retry later: 503 ServiceUnavailableException, but 400 ThrottlingException for JS. */
+const retryLater: Record<ClientKind, Expected> = {
+  android: typed(503, 'ServiceUnavailableException'),
+  ios: typed(503, 'ServiceUnavailableException'),
+  js: typed(400, 'ThrottlingException'),
+  unknown: typed(503, 'ServiceUnavailableException'),
+};
+
 /** outcome × client kind → answer (legacy-clients.md §7.7–7.8). */
 const table: Array<[string, unknown, Record<ClientKind, Expected>]> = [
-  [
-    'accepted',
-    'accepted',
-    {
-      android: { status: 202, body: 'empty' },
-      ios: { status: 202, body: 'empty' },
-      js: { status: 202, body: 'empty' },
-      unknown: { status: 202, body: 'empty' },
-    },
-  ],
-  [
-    'BadRequest',
-    new BadRequestError('The event payload is missing or invalid.'),
-    {
-      android: { status: 400, errorType: 'BadRequestException', body: { __type: 'BadRequestException' } },
-      ios: { status: 400, body: 'empty' },
-      js: { status: 400, errorType: 'BadRequestException', body: { __type: 'BadRequestException' } },
-      unknown: { status: 400, errorType: 'BadRequestException', body: { __type: 'BadRequestException' } },
-    },
-  ],
-  [
-    'RetryLater',
-    new RetryLaterError('The destination is unavailable; retry later.'),
-    {
-      android: { status: 503, errorType: 'ServiceUnavailableException', body: { __type: 'ServiceUnavailableException' } },
-      ios: { status: 503, errorType: 'ServiceUnavailableException', body: { __type: 'ServiceUnavailableException' } },
-      js: { status: 400, errorType: 'ThrottlingException', body: { __type: 'ThrottlingException' } },
-      unknown: { status: 503, errorType: 'ServiceUnavailableException', body: { __type: 'ServiceUnavailableException' } },
-    },
-  ],
-  [
-    'Forbidden',
-    new ForbiddenError('Not authorized.'),
-    {
-      android: { status: 403, errorType: 'AccessDeniedException', body: { __type: 'AccessDeniedException' } },
-      ios: { status: 403, body: 'empty' },
-      js: { status: 403, errorType: 'AccessDeniedException', body: { __type: 'AccessDeniedException' } },
-      unknown: { status: 403, errorType: 'AccessDeniedException', body: { __type: 'AccessDeniedException' } },
-    },
-  ],
-  [
-    'PayloadTooLarge',
-    new PayloadTooLargeError('The payload cannot exceed 1048576 bytes.'),
-    {
-      android: { status: 413, errorType: 'RequestEntityTooLarge', body: { __type: 'RequestEntityTooLarge' } },
-      ios: { status: 413, body: 'empty' },
-      js: { status: 413, errorType: 'RequestEntityTooLarge', body: { __type: 'RequestEntityTooLarge' } },
-      unknown: { status: 413, errorType: 'RequestEntityTooLarge', body: { __type: 'RequestEntityTooLarge' } },
-    },
-  ],
-  [
-    'an unknown thrown Error (our bug: retry later)',
-    new TypeError('Cannot read properties of undefined'),
-    {
-      android: { status: 503, errorType: 'ServiceUnavailableException', body: { __type: 'ServiceUnavailableException' } },
-      ios: { status: 503, errorType: 'ServiceUnavailableException', body: { __type: 'ServiceUnavailableException' } },
-      js: { status: 400, errorType: 'ThrottlingException', body: { __type: 'ThrottlingException' } },
-      unknown: { status: 503, errorType: 'ServiceUnavailableException', body: { __type: 'ServiceUnavailableException' } },
-    },
-  ],
+  ['accepted', 'accepted', { android: empty(202), ios: empty(202), js: empty(202), unknown: empty(202) }],
+  ['BadRequest', new BadRequestError('The event payload is missing or invalid.'), typedButIosEmpty(400, 'BadRequestException')],
+  ['RetryLater', new RetryLaterError('The destination is unavailable; retry later.'), retryLater],
+  ['Forbidden', new ForbiddenError('Not authorized.'), typedButIosEmpty(403, 'AccessDeniedException')],
+  ['PayloadTooLarge', new PayloadTooLargeError('The payload cannot exceed 1048576 bytes.'), typedButIosEmpty(413, 'RequestEntityTooLarge')],
+  ['an unknown thrown Error (our bug: retry later)', new TypeError('Cannot read properties of undefined'), retryLater],
 ];
 
 const cases = table.flatMap(([name, outcome, byKind]) => kinds.map((kind) => [name, kind, outcome, byKind[kind]] as const));

@@ -1,6 +1,6 @@
-import { startProxyProcess } from '../support/proxy-process';
+import { durablePinpointEnv, startProxyProcess } from '../support/proxy-process';
 import { sendLegacy, taggedEvent, waitFor, type SenderKind } from '../support/legacy-sender';
-import { STAND_IN_CREDENTIALS, startPinpointStandIn, type PinpointStandIn } from '../support/pinpoint-stand-in';
+import { startPinpointStandIn, type PinpointStandIn } from '../support/pinpoint-stand-in';
 import { makeTempDir } from '../support/temp-dir';
 
 /**
@@ -22,15 +22,7 @@ describe('crash recovery (kill -9 under load)', () => {
   });
 
   it('delivers every acknowledged event after a restart', async () => {
-    const env = {
-      ACK_MODE: 'durable',
-      SINK: 'pinpoint',
-      PINPOINT_ENDPOINT: standIn.url,
-      DATA_DIR: temp.dir,
-      AWS_ACCESS_KEY_ID: STAND_IN_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: STAND_IN_CREDENTIALS.secretAccessKey,
-      FORWARD_LINGER_MS: '50',
-    };
+    const env = durablePinpointEnv(standIn.url, temp.dir);
     // Slow delivery (2 calls/s) so that plenty is still spooled when the process dies.
     const first = await startProxyProcess({ ...env, FORWARD_MAX_RPS: '2' });
     const killFirst = (): boolean => first.child.kill('SIGKILL');

@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
-import { android210, android217, android223, android290 } from '../fixtures/clients/android';
-import { awsSdkJsLegacy, awsSdkJsModern, browserTextPlain } from '../fixtures/clients/aws-sdk-js';
+import { allClientFixtures } from '../fixtures/clients';
 import type { ClientFixture } from '../fixtures/clients/device-request';
-import { iosEarly, iosLater } from '../fixtures/clients/ios';
-import { jsLibrarySession } from '../fixtures/clients/js-library';
+import { iosLater } from '../fixtures/clients/ios';
 import { eventStorePath, openEventStore } from '../../src/local-store/event-store';
 import { replayFixture } from '../support/legacy-clients';
 import { waitFor } from '../support/legacy-sender';
@@ -33,18 +31,7 @@ function expectedRecord(fixture: ClientFixture, index: number): Record<string, u
 
 /** `npm ci && npm start`: the built service with nothing configured but where to keep its data. */
 describe('the default path: no AWS account, SINK=local, ACK_MODE=durable', () => {
-  const fixtures: ClientFixture[] = [
-    awsSdkJsModern(),
-    awsSdkJsLegacy(),
-    browserTextPlain(),
-    jsLibrarySession(),
-    android210(),
-    android217(),
-    android223(),
-    android290(),
-    iosEarly(),
-    iosLater(),
-  ];
+  const fixtures = allClientFixtures({ largeBatches: false });
   let temp: ReturnType<typeof makeTempDir>;
   let service: ProxyProcess | undefined;
 

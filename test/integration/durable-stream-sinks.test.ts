@@ -11,21 +11,21 @@ import { deliveredCore, expectedCore, expectStreamRecordsIntact, sortedCores, ty
 import { startFirehoseStandIn, type FirehoseStandIn } from '../support/firehose-stand-in';
 import { startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
 import { startKinesalite, type Kinesalite, type StreamRecord } from '../support/kinesalite';
+import { mobileAnalyticsClient, replayFixture, sdkEventsOnTheWire, sdkSessionEvents, submitAmaSession, type AwsSdkV2 } from '../support/legacy-clients';
 import { inParallel, waitFor } from '../support/legacy-sender';
 import { startPinpointStandIn, type PinpointStandIn } from '../support/pinpoint-stand-in';
-import { mobileAnalyticsClient, replayFixture, SDK_EVENTS, sdkEventsOnTheWire, submitWithJsLibrary, type AwsSdkV2 } from '../support/real-legacy-clients';
 import { makeTempDir } from '../support/temp-dir';
 
 /** Sends with aws-sdk v2 `MobileAnalytics.putEvents` (2.x or 2.96.0) and expects the SDK to count it delivered. */
 async function putWithSdk(sdk: AwsSdkV2, url: string): Promise<SentRequest> {
-  const result = await mobileAnalyticsClient(sdk, url).putEvents({ events: SDK_EVENTS, clientContext: JSON.stringify(rawSdkClientContext) }).promise();
+  const result = await mobileAnalyticsClient(sdk, url).putEvents({ events: sdkSessionEvents, clientContext: JSON.stringify(rawSdkClientContext) }).promise();
   expect(result.$response.httpResponse.statusCode).toBe(202);
   return { clientContext: rawSdkClientContext, events: sdkEventsOnTheWire() };
 }
 
 /** Submits a session with the real JS library and expects it to count its batch delivered. */
 async function submitJsLibrary(url: string, appId: string): Promise<SentRequest> {
-  const submission = await submitWithJsLibrary(url, appId);
+  const submission = await submitAmaSession(url, appId);
   expect(submission.err).toBeNull();
   expect(submission.leftInMemory.events).toEqual([]);
   return { clientContext: submission.clientContext, events: submission.events };
@@ -80,6 +80,14 @@ describe('issue 5 acceptance, durable mode', () => {
     expect(proxy.deps.spool).toBeDefined();
     return proxy;
   };
+  /** Asserts that `stream` holds exactly the events of `sent`, intact and partitioned by client; returns its records. */
+  const expectKinesisHasExactly = async (stream: string, sent: readonly SentRequest[]): Promise<StreamRecord[]> => {
+    const records = await kinesalite.readAll(stream);
+    expect(records).toHaveLength(eventCount(sent));
+    expectStreamRecordsIntact(sent, records.map((r) => parse(r.data)));
+    expectPartitionedByClient(records);
+    return records;
+  };
 
   beforeAll(async () => {
     kinesalite = await startKinesalite();
@@ -101,13 +109,7 @@ describe('issue 5 acceptance, durable mode', () => {
     const { url, deps } = await startProxy({ SINK: 'kinesis', KINESIS_STREAM: stream, KINESIS_ENDPOINT: kinesalite.endpoint });
     const sent = await sendEveryGeneration(url, 'ma-app-amalib-kinesis');
     await waitFor(() => deps.spool?.storedEvents() === 0, 30_000, 'the spool to drain into kinesis');
-    const records = await kinesalite.readAll(stream);
-    expect(records).toHaveLength(eventCount(sent));
-    expectStreamRecordsIntact(
-      sent,
-      records.map((r) => parse(r.data)),
-    );
-    expectPartitionedByClient(records);
+    const records = await expectKinesisHasExactly(stream, sent);
     expect(new Set(records.map((r) => r.shardId)).size).toBeGreaterThan(1);
   });
 
@@ -199,13 +201,7 @@ describe('issue 5 acceptance, durable mode', () => {
       await waitFor(() => deps.spool?.storedEvents() === 0, 15_000, 'both sinks to take the later events');
 
       expectPinpointHasExactly(sent);
-      const records = await kinesalite.readAll(stream);
-      expect(records).toHaveLength(eventCount(sent));
-      expectStreamRecordsIntact(
-        sent,
-        records.map((r) => parse(r.data)),
-      );
-      expectPartitionedByClient(records);
+      const records = await expectKinesisHasExactly(stream, sent);
       expect(new Set(records.map((r) => parse(r.data).event_id))).toEqual(new Set(pinpoint.delivered().map((d) => d.eventId)));
     });
   });

@@ -7,15 +7,13 @@ import { iosEarly, iosLater } from '../fixtures/clients/ios';
 import { expectDeliveredIntact } from '../support/delivery-oracle';
 import { pinpointStandInEnv, startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
 import {
-  amaLibraryClient,
   expectAmaSessionDelivered,
   expectAmaStorageEmpty,
   expectSdkSessionDelivered,
   mobileAnalyticsClient,
-  recordAmaSession,
   replayFixture,
   sdkSessionEvents,
-  submitAmaEvents,
+  submitAmaSession,
 } from '../support/legacy-clients';
 import { inParallel, sendLegacy, taggedEvent, waitFor, type SenderKind } from '../support/legacy-sender';
 import { flakyBehavior, startPinpointStandIn, type PinpointStandIn, type StandInEvent } from '../support/pinpoint-stand-in';
@@ -69,14 +67,9 @@ describe('real legacy clients, durable mode, flaky Pinpoint', () => {
   });
 
   it('aws-sdk-mobile-analytics 0.9.2 empties its storage, and Pinpoint gets every event intact, exactly once', async () => {
-    const ama = amaLibraryClient(proxy.url, 'ma-app-amalib-durable');
-    recordAmaSession(ama.manager);
     const before = standIn.delivered().length;
-    try {
-      expect(await submitAmaEvents(ama.manager)).toBeNull();
-    } finally {
-      ama.dispose();
-    }
+    const ama = await submitAmaSession(proxy.url, 'ma-app-amalib-durable');
+    expect(ama.err).toBeNull();
     expectAmaStorageEmpty(ama);
     const delivered = await settled(before);
     expectOnce(delivered, 5);
@@ -106,24 +99,19 @@ describe('real legacy clients, durable mode, flaky Pinpoint', () => {
   it('coalesces every generation sending at once with 40 devices, and delivers each event exactly once', async () => {
     const before = standIn.delivered().length;
     const fixtures: ClientFixture[] = [android290(), iosLater()];
-    const ama = amaLibraryClient(proxy.url, 'ma-app-amalib-burst');
-    recordAmaSession(ama.manager);
     const kinds: SenderKind[] = ['android', 'ios', 'js'];
     const devices = Array.from({ length: 40 }, (_, i) => `burst-device-${i}`);
     const sdkContext = { ...rawSdkClientContext, client: { ...rawSdkClientContext.client, client_id: 'burst-sdk-client' } };
-    try {
-      await Promise.all([
-        mobileAnalyticsClient(AWS, proxy.url).putEvents({ events: sdkSessionEvents, clientContext: JSON.stringify(sdkContext) }).promise(),
-        submitAmaEvents(ama.manager).then((err) => expect(err).toBeNull()),
-        ...fixtures.map(async (f) => expect((await replayFixture(proxy.url, f)).status).toBe(202)),
-        inParallel(devices, 8, async (clientId, i) => {
-          const events = Array.from({ length: 5 }, (_, j) => taggedEvent(`burst-${i}-${j}`, clientId));
-          expect((await sendLegacy(proxy.url, { kind: kinds[i % 3] as SenderKind, clientId, events })).status).toBe(202);
-        }),
-      ]);
-    } finally {
-      ama.dispose();
-    }
+    const [, ama] = await Promise.all([
+      mobileAnalyticsClient(AWS, proxy.url).putEvents({ events: sdkSessionEvents, clientContext: JSON.stringify(sdkContext) }).promise(),
+      submitAmaSession(proxy.url, 'ma-app-amalib-burst'),
+      ...fixtures.map(async (f) => expect((await replayFixture(proxy.url, f)).status).toBe(202)),
+      inParallel(devices, 8, async (clientId, i) => {
+        const events = Array.from({ length: 5 }, (_, j) => taggedEvent(`burst-${i}-${j}`, clientId));
+        expect((await sendLegacy(proxy.url, { kind: kinds[i % 3] as SenderKind, clientId, events })).status).toBe(202);
+      }),
+    ]);
+    expect(ama.err).toBeNull();
     expectAmaStorageEmpty(ama);
     const delivered = await settled(before);
     const fixtureEvents = fixtures.reduce((n, f) => n + f.events.length, 0);

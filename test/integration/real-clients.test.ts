@@ -4,58 +4,36 @@ import { android210, android217, android223, android290 } from '../fixtures/clie
 import { rawSdkClientContext } from '../fixtures/clients/aws-sdk-js';
 import { iosEarly, iosLater } from '../fixtures/clients/ios';
 import { expectDeliveredIntact } from '../support/delivery-oracle';
-import { pinpointStandInEnv, startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
+import { useUpstreamProxy } from '../support/in-process-proxy';
 import {
-  amaLibraryClient,
   expectAmaSessionDelivered,
   expectAmaStorageEmpty,
   expectSdkSessionDelivered,
   mobileAnalyticsClient,
-  recordAmaSession,
   replayFixture,
   sdkSessionEvents as events,
-  submitAmaEvents,
+  submitAmaSession,
 } from '../support/legacy-clients';
-import { startPinpointStandIn, type PinpointStandIn } from '../support/pinpoint-stand-in';
 
-let standIn: PinpointStandIn;
-let proxy: InProcessProxy;
-let proxyUrl: string;
-
-beforeAll(async () => {
-  standIn = await startPinpointStandIn();
-  proxy = await startInProcessProxy({ ...pinpointStandInEnv(standIn), ACK_MODE: 'upstream' });
-  proxyUrl = proxy.url;
-});
-
-afterAll(async () => {
-  await proxy.close();
-  await standIn.close();
-});
-
-beforeEach(() => {
-  standIn.calls.length = 0;
-  standIn.rejectedRequests.length = 0;
-  standIn.setBehavior(undefined);
-});
+const upstream = useUpstreamProxy();
 
 describe.each([
   ['aws-sdk 2.x (application/json)', AWS],
   ['aws-sdk 2.96.0 (no Content-Type)', AWSLegacy as unknown as typeof AWS],
 ])('%s MobileAnalytics.putEvents through the proxy', (_name, sdk) => {
   it('succeeds, and Pinpoint gets every event intact (a NaN duration becomes stop − start)', async () => {
-    const client = mobileAnalyticsClient(sdk, proxyUrl);
-    const before = standIn.delivered().length;
+    const client = mobileAnalyticsClient(sdk, upstream.proxy.url);
+    const before = upstream.standIn.delivered().length;
     const result = await client.putEvents({ events, clientContext: JSON.stringify(rawSdkClientContext) }).promise();
     expect(result.$response.httpResponse.statusCode).toBe(202);
     expect(result.$response.error).toBeNull();
-    expectSdkSessionDelivered(standIn.delivered().slice(before));
-    expect(standIn.rejectedRequests).toEqual([]);
+    expectSdkSessionDelivered(upstream.standIn.delivered().slice(before));
+    expect(upstream.standIn.rejectedRequests).toEqual([]);
   });
 
   it('gets a retryable ThrottlingException when Pinpoint keeps failing', async () => {
-    standIn.setBehavior(() => ({ status: 503 }));
-    const client = mobileAnalyticsClient(sdk, proxyUrl);
+    upstream.standIn.setBehavior(() => ({ status: 503 }));
+    const client = mobileAnalyticsClient(sdk, upstream.proxy.url);
     await expect(client.putEvents({ events, clientContext: JSON.stringify(rawSdkClientContext) }).promise()).rejects.toMatchObject({
       code: 'ThrottlingException',
       statusCode: 400,
@@ -66,17 +44,12 @@ describe.each([
 
 describe('aws-sdk-mobile-analytics 0.9.2 through the proxy', () => {
   it('submits custom, monetization and session events and counts them delivered', async () => {
-    const ama = amaLibraryClient(proxyUrl, 'ma-app-amalib');
-    recordAmaSession(ama.manager);
-    const before = standIn.delivered().length;
-    try {
-      expect(await submitAmaEvents(ama.manager)).toBeNull();
-    } finally {
-      ama.dispose();
-    }
+    const before = upstream.standIn.delivered().length;
+    const ama = await submitAmaSession(upstream.proxy.url, 'ma-app-amalib');
+    expect(ama.err).toBeNull();
     expectAmaStorageEmpty(ama);
-    expect(standIn.rejectedRequests).toEqual([]);
-    expectAmaSessionDelivered(standIn.delivered().slice(before));
+    expect(upstream.standIn.rejectedRequests).toEqual([]);
+    expectAmaSessionDelivered(upstream.standIn.delivered().slice(before));
   });
 });
 
@@ -90,17 +63,17 @@ describe.each([
 ] as const)('%s replayed over real HTTP', (_name, make, kind) => {
   it('gets an answer the client counts as delivered, and Pinpoint gets every event intact', async () => {
     const fixture = make();
-    const before = standIn.delivered().length;
-    const answer = await replayFixture(proxyUrl, fixture);
+    const before = upstream.standIn.delivered().length;
+    const answer = await replayFixture(upstream.proxy.url, fixture);
     expect(answer.status).toBe(202);
     if (kind === 'ios') expect(answer.body).toBe('');
     expect(answer.headers['x-amzn-requestid']).toBeDefined();
-    expectDeliveredIntact(fixture, standIn, standIn.delivered().slice(before));
+    expectDeliveredIntact(fixture, upstream.standIn, upstream.standIn.delivered().slice(before));
   });
 
   it(`is told to keep its events when Pinpoint is down (${kind === 'android' ? '503: Android retries and keeps' : '503: iOS keeps'})`, async () => {
-    standIn.setBehavior(() => ({ status: 500 }));
-    const answer = await replayFixture(proxyUrl, make());
+    upstream.standIn.setBehavior(() => ({ status: 500 }));
+    const answer = await replayFixture(upstream.proxy.url, make());
     expect(answer.status).toBe(503);
   });
 });

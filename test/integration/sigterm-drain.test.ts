@@ -1,8 +1,8 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { inParallel, sendLegacy, taggedEvent, waitFor, type SenderKind } from '../support/legacy-sender';
-import { STAND_IN_CREDENTIALS, startPinpointStandIn, type PinpointStandIn } from '../support/pinpoint-stand-in';
-import { startProxyProcess, type ProxyProcess } from '../support/proxy-process';
+import { startPinpointStandIn, type PinpointStandIn } from '../support/pinpoint-stand-in';
+import { durablePinpointEnv, startProxyProcess, type ProxyProcess } from '../support/proxy-process';
 import { makeTempDir } from '../support/temp-dir';
 
 /**
@@ -16,13 +16,7 @@ describe('SIGTERM drain', () => {
   const services: ProxyProcess[] = [];
 
   const env = (overrides: Record<string, string>): Record<string, string> => ({
-    ACK_MODE: 'durable',
-    SINK: 'pinpoint',
-    PINPOINT_ENDPOINT: standIn.url,
-    DATA_DIR: temp.dir,
-    AWS_ACCESS_KEY_ID: STAND_IN_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: STAND_IN_CREDENTIALS.secretAccessKey,
-    FORWARD_LINGER_MS: '50',
+    ...durablePinpointEnv(standIn.url, temp.dir),
     FORWARD_MAX_RPS: '2',
     ...overrides,
   });

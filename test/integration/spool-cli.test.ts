@@ -3,8 +3,8 @@ import Database from 'better-sqlite3';
 import type { DeadLetter, SpoolStats } from '../../src/spool/spool-admin';
 import { sendLegacy, taggedEvent, waitFor } from '../support/legacy-sender';
 import { startFirehoseStandIn, type FirehoseStandIn } from '../support/firehose-stand-in';
-import { STAND_IN_CREDENTIALS, startPinpointStandIn, type PinpointStandIn } from '../support/pinpoint-stand-in';
-import { runToExit, startProxyProcess, type ProxyProcess } from '../support/proxy-process';
+import { startPinpointStandIn, type PinpointStandIn } from '../support/pinpoint-stand-in';
+import { runToExit, STAND_IN_CREDENTIALS_ENV, startProxyProcess, type ProxyProcess } from '../support/proxy-process';
 import { makeTempDir } from '../support/temp-dir';
 
 const STREAM = 'cli-events';
@@ -28,8 +28,7 @@ describe('spool CLI on a live spool', () => {
     PINPOINT_ENDPOINT: pinpoint.url,
     FIREHOSE_STREAM: STREAM,
     FIREHOSE_ENDPOINT: firehose.endpoint,
-    AWS_ACCESS_KEY_ID: STAND_IN_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: STAND_IN_CREDENTIALS.secretAccessKey,
+    ...STAND_IN_CREDENTIALS_ENV,
     FORWARD_LINGER_MS: '50',
     SHUTDOWN_GRACE_MS: '20000',
   });

@@ -5,7 +5,7 @@ import { createApp, createServiceServer } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createDeps, type Deps } from '../../src/deps';
 import { silentLogger } from '../../src/logger';
-import { STAND_IN_CREDENTIALS, type PinpointStandIn } from './pinpoint-stand-in';
+import { STAND_IN_CREDENTIALS, startPinpointStandIn, type PinpointStandIn } from './pinpoint-stand-in';
 
 /** The real service listening on a loopback port inside the test process. */
 export interface InProcessProxy {
@@ -45,4 +45,33 @@ export async function startInProcessProxy(env: Record<string, string>): Promise<
       await deps.close(graceMs);
     },
   };
+}
+
+/** The Pinpoint stand-in and the ACK_MODE=upstream proxy in front of it that a test file shares. */
+export interface UpstreamProxySuite {
+  standIn: PinpointStandIn;
+  proxy: InProcessProxy;
+}
+
+/**
+ * Registers the hooks of a test file that shares one stand-in and one upstream-mode proxy: both
+ * start before all tests and close after them, and each test starts with the stand-in's calls and
+ * rejections cleared and its default behaviour back. The fields are set once `beforeAll` ran.
+ */
+export function useUpstreamProxy(): UpstreamProxySuite {
+  const suite = {} as UpstreamProxySuite;
+  beforeAll(async () => {
+    suite.standIn = await startPinpointStandIn();
+    suite.proxy = await startInProcessProxy({ ...pinpointStandInEnv(suite.standIn), ACK_MODE: 'upstream' });
+  });
+  afterAll(async () => {
+    await suite.proxy.close();
+    await suite.standIn.close();
+  });
+  beforeEach(() => {
+    suite.standIn.calls.length = 0;
+    suite.standIn.rejectedRequests.length = 0;
+    suite.standIn.setBehavior(undefined);
+  });
+  return suite;
 }

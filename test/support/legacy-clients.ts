@@ -1,11 +1,15 @@
 import { request as httpRequest } from 'node:http';
 import AWS from 'aws-sdk';
+import type { LegacyClientContext, LegacyEvent } from '../../src/legacy/types';
 import type { ClientFixture } from '../fixtures/clients/device-request';
 import { deliveredCore, expectedCore, sortedCores } from './delivery-oracle';
 import type { StandInEvent } from './pinpoint-stand-in';
 
 /** Credentials a device would hold; the proxy must neither need nor forward them. */
-export const DEVICE = { accessKeyId: 'ASIADEVICEREAL', secretAccessKey: 'device-secret', sessionToken: 'device-session-token' };
+const DEVICE = { accessKeyId: 'ASIADEVICEREAL', secretAccessKey: 'device-secret', sessionToken: 'device-session-token' };
+
+/** The aws-sdk v2 module shape both real SDK versions share (2.x and 2.96.0). */
+export type AwsSdkV2 = typeof AWS;
 
 /** A session as apps record it with `AWS.MobileAnalytics.putEvents`; the stop carries a NaN duration. */
 export const sdkSessionEvents: AWS.MobileAnalytics.Event[] = [
@@ -31,16 +35,19 @@ export const sdkSessionEvents: AWS.MobileAnalytics.Event[] = [
   },
 ];
 
+/** `sdkSessionEvents` as they arrive on the wire (JSON turns the NaN duration into null). */
+export function sdkEventsOnTheWire(): LegacyEvent[] {
+  return sdkSessionEvents.map((e) => ({ ...e, session: e.session && { ...e.session, duration: null } }));
+}
+
 /** Asserts that `delivered` is exactly `sdkSessionEvents`, intact, the NaN duration become stop − start. */
 export function expectSdkSessionDelivered(delivered: StandInEvent[]): void {
-  expect(sortedCores(delivered.map((d) => deliveredCore(d.event)))).toEqual(
-    sortedCores(sdkSessionEvents.map((e) => expectedCore({ ...e, session: e.session && { ...e.session, duration: null } }))),
-  );
+  expect(sortedCores(delivered.map((d) => deliveredCore(d.event)))).toEqual(sortedCores(sdkEventsOnTheWire().map(expectedCore)));
   expect(delivered.find((d) => d.event.EventType === '_session.stop')?.event.Session?.Duration).toBe(300_000);
 }
 
 /** A real aws-sdk v2 (any version) MobileAnalytics client aimed at the proxy, without SDK retries. */
-export function mobileAnalyticsClient(sdk: typeof AWS, proxyUrl: string): AWS.MobileAnalytics {
+export function mobileAnalyticsClient(sdk: AwsSdkV2, proxyUrl: string): AWS.MobileAnalytics {
   return new sdk.MobileAnalytics({
     endpoint: proxyUrl,
     region: 'us-east-1',
@@ -75,82 +82,88 @@ function storageShim(): { store: Map<string, string>; localStorage: StorageLike 
 }
 
 /** The part of aws-sdk-mobile-analytics 0.9.2's `AMA.Manager` the tests drive. */
-export interface AmaManager {
+interface AmaManager {
   recordEvent(eventType: string, attributes?: Record<string, string>, metrics?: Record<string, number>): unknown;
   recordMonetizationEvent(details: { productId: string; price: number | string; quantity: number; currency?: string }, attributes?: Record<string, string>, metrics?: Record<string, number>): unknown;
   stopSession(): unknown;
   submitEvents(options?: { submitCallback?: (err: unknown, data: unknown, batchId: string) => void }): string[];
+  options: { clientContext: LegacyClientContext };
   outputs: { events: unknown[]; batchIndex: string[]; batches: Record<string, unknown> };
 }
 
-/** A JS library manager sending to the proxy, and what the library keeps in its local storage. */
-export interface AmaLibraryClient {
-  manager: AmaManager;
-  /** The library's persisted storage (events, batches, batch index), parsed. */
-  storage(): Record<string, unknown>;
-  /** Removes the `window` global the library needs. */
-  dispose(): void;
+/** What one aws-sdk-mobile-analytics session submitted, and what the library kept afterwards. */
+export interface AmaSubmission {
+  /** The submit callback's error: null when the library counted the batch delivered. */
+  err: unknown;
+  /** The events the library recorded, as it put them in its batch. */
+  events: LegacyEvent[];
+  clientContext: LegacyClientContext;
+  /** The library's queues after the submit, in memory and in localStorage (parsed). */
+  leftInMemory: AmaManager['outputs'];
+  leftInStorage: Record<string, unknown>;
 }
 
 /**
- * Builds aws-sdk-mobile-analytics 0.9.2 (the real npm package) with manual submission, sending
- * to the proxy with device credentials. It reads `window.localStorage`, which is faked here.
+ * Drives the real aws-sdk-mobile-analytics 0.9.2 library in Node (with a `window.localStorage`
+ * shim): a custom event, two purchases (priced and formatted-price only) and a session stop,
+ * submitted in one batch to the proxy with device credentials. Each call needs its own `appId`:
+ * the library caches its storage per app id in a global.
  */
-export function amaLibraryClient(proxyUrl: string, appId: string): AmaLibraryClient {
+export async function submitAmaSession(proxyUrl: string, appId: string): Promise<AmaSubmission> {
   const globals = globalThis as unknown as { window?: unknown };
   const shim = storageShim();
   globals.window = { localStorage: shim.localStorage };
-  AWS.config.update({ region: 'us-east-1' });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const AMA = require('aws-sdk-mobile-analytics') as { Manager: new (options: Record<string, unknown>) => AmaManager };
-  const manager = new AMA.Manager({
-    appId,
-    appTitle: 'AMA Test',
-    appVersionName: '1.0.0',
-    appVersionCode: '100',
-    appPackageName: 'com.example.ama',
-    platform: 'Linux',
-    locale: 'en-US',
-    autoSubmitEvents: false,
-    logger: { log: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
-    clientOptions: {
-      endpoint: proxyUrl,
-      region: 'us-east-1',
-      credentials: new AWS.Credentials(DEVICE.accessKeyId, DEVICE.secretAccessKey, DEVICE.sessionToken),
-    },
-  });
-  return {
-    manager,
-    storage: () => JSON.parse(shim.store.get(`AWSMobileAnalyticsStorage-${appId}`) ?? '{}') as Record<string, unknown>,
-    dispose: () => delete globals.window,
-  };
-}
-
-/** Submits what the manager recorded; resolves with the library's submit callback error (null = counted delivered). */
-export function submitAmaEvents(manager: AmaManager): Promise<unknown> {
-  return new Promise((resolve) => manager.submitEvents({ submitCallback: (err) => resolve(err) }));
-}
-
-/** Records a custom event, two purchases (priced and formatted-price only) and a session stop. */
-export function recordAmaSession(manager: AmaManager): void {
-  manager.recordEvent('level.complete', { level: '7', mode: 'hard' }, { score: 1234 });
-  manager.recordMonetizationEvent({ productId: 'com.example.gems', price: 4.99, quantity: 2, currency: 'USD' });
-  manager.recordMonetizationEvent({ productId: 'com.example.skin', price: '€1,99', quantity: 1 });
-  manager.stopSession();
+  try {
+    AWS.config.update({ region: 'us-east-1' });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const AMA = require('aws-sdk-mobile-analytics') as { Manager: new (options: Record<string, unknown>) => AmaManager };
+    const manager = new AMA.Manager({
+      appId,
+      appTitle: 'AMA Test',
+      appVersionName: '1.0.0',
+      appVersionCode: '100',
+      appPackageName: 'com.example.ama',
+      platform: 'Linux',
+      locale: 'en-US',
+      autoSubmitEvents: false,
+      logger: { log: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+      clientOptions: {
+        endpoint: proxyUrl,
+        region: 'us-east-1',
+        credentials: new AWS.Credentials(DEVICE.accessKeyId, DEVICE.secretAccessKey, DEVICE.sessionToken),
+      },
+    });
+    manager.recordEvent('level.complete', { level: '7', mode: 'hard' }, { score: 1234 });
+    manager.recordMonetizationEvent({ productId: 'com.example.gems', price: 4.99, quantity: 2, currency: 'USD' });
+    manager.recordMonetizationEvent({ productId: 'com.example.skin', price: '€1,99', quantity: 1 });
+    manager.stopSession();
+    const events = JSON.parse(JSON.stringify(manager.outputs.events)) as LegacyEvent[];
+    const err = await new Promise<unknown>((resolve) => {
+      manager.submitEvents({ submitCallback: (error) => resolve(error) });
+    });
+    return {
+      err,
+      events,
+      clientContext: manager.options.clientContext,
+      leftInMemory: manager.outputs,
+      leftInStorage: JSON.parse(shim.store.get(`AWSMobileAnalyticsStorage-${appId}`) ?? '{}') as Record<string, unknown>,
+    };
+  } finally {
+    delete globals.window;
+  }
 }
 
 /** Asserts that the library counts everything delivered: nothing left in memory nor in its storage. */
-export function expectAmaStorageEmpty(client: AmaLibraryClient): void {
-  expect(client.manager.outputs.events).toEqual([]);
-  expect(client.manager.outputs.batchIndex).toEqual([]);
-  expect(client.manager.outputs.batches).toEqual({});
-  const stored = client.storage();
-  expect(stored['AWSMobileAnalyticsBatchIndexStorage']).toEqual([]);
-  expect(stored['AWSMobileAnalyticsBatchStorage']).toEqual({});
-  expect(stored['AWSMobileAnalyticsEventStorage']).toEqual([]);
+export function expectAmaStorageEmpty(submission: AmaSubmission): void {
+  expect(submission.leftInMemory.events).toEqual([]);
+  expect(submission.leftInMemory.batchIndex).toEqual([]);
+  expect(submission.leftInMemory.batches).toEqual({});
+  expect(submission.leftInStorage['AWSMobileAnalyticsBatchIndexStorage']).toEqual([]);
+  expect(submission.leftInStorage['AWSMobileAnalyticsBatchStorage']).toEqual({});
+  expect(submission.leftInStorage['AWSMobileAnalyticsEventStorage']).toEqual([]);
 }
 
-/** Asserts that `delivered` is exactly what `recordAmaSession` recorded (plus the session start), intact. */
+/** Asserts that `delivered` is exactly what `submitAmaSession` recorded (plus the session start), intact. */
 export function expectAmaSessionDelivered(delivered: StandInEvent[]): void {
   expect(delivered.map((d) => d.event.EventType).sort()).toEqual(
     ['_monetization.purchase', '_monetization.purchase', '_session.start', '_session.stop', 'level.complete'].sort(),

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { STAND_IN_CREDENTIALS } from './pinpoint-stand-in';
 
 /** The built service (`dist/main.js`) running as a child process. */
 export interface ProxyProcess {
@@ -14,6 +15,27 @@ export interface ProxyProcess {
 
 const MAIN = path.resolve(__dirname, '..', '..', 'dist', 'main.js');
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli', 'main.js');
+
+/** `STAND_IN_CREDENTIALS` as the variables a child process reads its AWS credentials from. */
+export const STAND_IN_CREDENTIALS_ENV: Readonly<Record<string, string>> = Object.freeze({
+  AWS_ACCESS_KEY_ID: STAND_IN_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: STAND_IN_CREDENTIALS.secretAccessKey,
+});
+
+/**
+ * The environment of a child-process service in ACK_MODE=durable that spools in `dataDir` and
+ * delivers to the Pinpoint stand-in at `pinpointUrl` with its keys, lingering 50 ms per batch.
+ */
+export function durablePinpointEnv(pinpointUrl: string, dataDir: string): Record<string, string> {
+  return {
+    ACK_MODE: 'durable',
+    SINK: 'pinpoint',
+    PINPOINT_ENDPOINT: pinpointUrl,
+    DATA_DIR: dataDir,
+    ...STAND_IN_CREDENTIALS_ENV,
+    FORWARD_LINGER_MS: '50',
+  };
+}
 
 /** What a built entry point printed and how it ended. */
 export interface ProcessResult {
