@@ -101,11 +101,6 @@ function allAnswered(target: TargetId, cells: readonly CellSummary[]): Verdict {
   return { target, check: 'every request answered 2xx', outcome: bad === 0 ? 'PASS' : 'FAIL', detail: `${bad} non-2xx or failed` };
 }
 
-function peakRss(target: TargetId, cells: readonly CellSummary[]): Verdict {
-  const peaks = cells.map((c) => c.peakRssMb).filter((v): v is number => v !== null);
-  return check(target, `peak RSS ≤ ${CRITERIA.maxPeakRssMb} MB`, peaks.length ? Math.max(...peaks) : null, (v) => v <= CRITERIA.maxPeakRssMb, (v) => `${v.toFixed(0)} MB`);
-}
-
 /**
  * The verdicts: durable/local must beat naive Express by 1.2× and reach 0.35× bare node:http at
  * 10 events/request with p99 ≤ 50 ms and ≤ 250 MB; durable/pinpoint must coalesce to ≤ 11 calls
@@ -128,7 +123,8 @@ export function evaluate(summaries: readonly CellSummary[], delivery: DeliveryRe
       verdicts.push(check(target, `req/s ≥ ${CRITERIA.minRatioToExpress}× naive Express (${CRITERIA.shape})`, main?.ratioToExpress ?? null, (v) => v >= CRITERIA.minRatioToExpress, ratio));
       verdicts.push(check(target, `req/s ≥ ${CRITERIA.minRatioToBare}× bare node:http (${CRITERIA.shape})`, main?.ratioToBare ?? null, (v) => v >= CRITERIA.minRatioToBare, ratio));
       verdicts.push(check(target, `p99 ≤ ${CRITERIA.maxP99Ms} ms (${CRITERIA.shape})`, main?.p99Ms ?? null, (v) => v <= CRITERIA.maxP99Ms, (v) => `${v} ms`));
-      verdicts.push(peakRss(target, cells));
+      // The issue sets the memory target for this shape; the table shows every shape's peak.
+      verdicts.push(check(target, `peak RSS ≤ ${CRITERIA.maxPeakRssMb} MB (${CRITERIA.shape})`, main?.peakRssMb ?? null, (v) => v <= CRITERIA.maxPeakRssMb, (v) => `${v.toFixed(0)} MB`));
     }
     verdicts.push(allAnswered(target, cells));
   }
