@@ -21,8 +21,13 @@ function wrap(w: winston.Logger): Logger {
   return {
     error: (message, fields) => w.error(message, fields),
     warn: (message, fields) => w.warn(message, fields),
-    info: (message, fields) => w.info(message, fields),
-    debug: (message, fields) => w.debug(message, fields),
+    // Checked first: winston builds and streams an info object even for a level it then drops.
+    info: (message, fields) => {
+      if (w.isInfoEnabled()) w.info(message, fields);
+    },
+    debug: (message, fields) => {
+      if (w.isDebugEnabled()) w.debug(message, fields);
+    },
     isDebugEnabled: () => w.isDebugEnabled(),
     child: (fields) => wrap(w.child(fields)),
   };
