@@ -7,6 +7,8 @@ declare module 'autocannon' {
       path?: string;
       headers?: Record<string, string>;
       body?: string | Buffer;
+      /** Rebuilds the request before each send (autocannon recomputes Content-Length). */
+      setupRequest?: (request: Request) => Request;
     }
     interface Options {
       url: string;

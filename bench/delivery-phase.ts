@@ -82,7 +82,7 @@ async function probeDurable(proxy: RunningProcess, shape: RequestShape): Promise
 
 async function measureCoalescing(proxy: RunningProcess, standInUrl: string, plan: BenchPlan, shape: RequestShape): Promise<CoalescingResult> {
   await standIn(standInUrl, 'reset');
-  const load = await drive(proxy.url, shape, { connections: plan.connections, amount: plan.coalescing.requests });
+  const load = await drive(proxy.url, shape, { connections: plan.connections, amount: plan.coalescing.requests, unique: true });
   const acceptedEvents = load['2xx'] * shape.eventsPerRequest;
   const started = performance.now();
   const deadline = started + plan.coalescing.drainTimeoutSeconds * 1000;
@@ -122,7 +122,7 @@ async function measureQuota(proxy: RunningProcess, standInUrl: string, plan: Ben
     }
   })();
   try {
-    const load = await drive(proxy.url, shape, { connections: plan.connections, seconds, overallRate: requestsPerSecond });
+    const load = await drive(proxy.url, shape, { connections: plan.connections, seconds, overallRate: requestsPerSecond, unique: true });
     loading = false;
     await sampling;
     const window = samples.filter((s) => s.at >= steadyFromSeconds && s.at <= seconds);

@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import type { RunningProcess } from './child-processes';
 import { waitForIdle } from './cpu-idle';
 import type { BenchPlan } from './plan';
-import { buildShape, type RequestShape, type ShapeId } from './request-shapes';
+import { buildShape, UNIQUE_TAG, type BenchRequest, type RequestShape, type ShapeId } from './request-shapes';
 import type { RssSampler } from './rss-sampler';
 import type { TargetId } from './targets';
 
@@ -41,17 +41,33 @@ export interface LoadTarget {
   unavailable?: string;
 }
 
-/** Drives `url` with the shape's requests (cycled) on `connections` keep-alive connections. */
+let sent = 0;
+
+/** The request with `UNIQUE_TAG` replaced by a new id each time autocannon sends it. */
+function withFreshIds(request: BenchRequest): autocannon.Request {
+  const template = request.body.toString('utf8');
+  return {
+    ...request,
+    setupRequest: (req) => ({ ...req, body: template.replaceAll(UNIQUE_TAG, `r${(sent++).toString(36)}`) }),
+  };
+}
+
+/**
+ * Drives `url` with the shape's requests (cycled) on `connections` keep-alive connections.
+ * `unique` gives every request fresh event content (autocannon's id replacement), for phases
+ * that count delivered events: the proxy's event ids are deterministic, so a resent body is the
+ * same events again.
+ */
 export function drive(
   url: string,
   shape: RequestShape,
-  options: { connections: number; seconds?: number; amount?: number; overallRate?: number },
+  options: { connections: number; seconds?: number; amount?: number; overallRate?: number; unique?: boolean },
 ): Promise<autocannon.AutocannonResult> {
   return autocannon({
     url,
     connections: options.connections,
     timeout: 10,
-    requests: shape.requests,
+    requests: options.unique ? shape.requests.map(withFreshIds) : shape.requests,
     ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.seconds ?? 1 }),
     ...(options.overallRate !== undefined ? { overallRate: options.overallRate } : {}),
   });

@@ -75,6 +75,9 @@ function amzDateOf(ms: number): string {
 }
 
 /** An aws-sdk-js v2 style event: session with id/start/stop/duration, version, a few attributes and metrics. */
+/** autocannon's placeholder for a per-request id (`idReplacement`). */
+export const UNIQUE_TAG = '[<id>]';
+
 function jsEvent(random: Random, sessionId: string, sessionStart: number, at: number): Record<string, unknown> {
   const eventType = pick(random, EVENT_TYPES);
   return {
@@ -82,7 +85,8 @@ function jsEvent(random: Random, sessionId: string, sessionStart: number, at: nu
     timestamp: new Date(at).toISOString(),
     session: { id: sessionId, duration: at - sessionStart, startTimestamp: new Date(sessionStart).toISOString(), stopTimestamp: new Date(at).toISOString() },
     version: 'v2.0',
-    attributes: { screen: pick(random, SCREENS), variant: pick(random, ['a', 'b']), campaign: `spring-${Math.floor(random() * 20)}`, source: 'organic' },
+    // `[<id>]` becomes a fresh id per request when the driver asks for unique requests.
+    attributes: { screen: pick(random, SCREENS), variant: pick(random, ['a', 'b']), campaign: `spring-${Math.floor(random() * 20)}`, source: 'organic', send: UNIQUE_TAG },
     metrics: { score: Math.floor(random() * 10000), durationMs: Math.floor(random() * 60000), level: Math.floor(random() * 50) },
   };
 }

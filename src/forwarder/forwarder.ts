@@ -1,6 +1,6 @@
 import type { Logger } from '../logger';
 import type { EventEnvelope } from '../mapping/event-envelope';
-import type { EventSink, DeliveryResult } from '../sinks/event-sink';
+import type { DeliveryResult, EventSink, FailedEvent } from '../sinks/event-sink';
 import type { RateLimiter } from '../sinks/rate-limiter';
 import { classifySdkError, type SinkError } from '../sinks/sink-error';
 import type { Lease, Spool } from '../spool/spool';
@@ -138,6 +138,35 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
     }
   };
 
+  /**
+   * Delivers one call's worth of events. When the destination refuses the whole call as
+   * malformed (400) or too large (413), retrying the same call can never succeed and one bad
+   * event must not hold back the others: the events are split in halves and sent again until
+   * each refused event stands alone, and is then dead-lettered with the destination's message.
+   */
+  const deliverIsolating = async (state: SinkState, envelopes: EventEnvelope[]): Promise<DeliveryResult> => {
+    const result = await deliverChunk(state, envelopes);
+    const refusedWhole = result.failed.filter((f) => f.error.kind === 'invalid' || f.error.kind === 'too-large');
+    if (refusedWhole.length === 0) return result;
+    const failed = result.failed.filter((f) => !refusedWhole.includes(f));
+    const rejected = [...result.rejected];
+    if (refusedWhole.length === 1) {
+      const [only] = refusedWhole as [FailedEvent];
+      rejected.push({ eventId: only.eventId, message: `${only.error.code}: ${only.error.message}` });
+      return { rejected, failed };
+    }
+    const refusedIds = new Set(refusedWhole.map((f) => f.eventId));
+    const retry = envelopes.filter((e) => refusedIds.has(e.eventId));
+    const half = Math.ceil(retry.length / 2);
+    for (const part of [retry.slice(0, half), retry.slice(half)]) {
+      await state.target.limiter?.take();
+      const partResult = await deliverIsolating(state, part);
+      rejected.push(...partResult.rejected);
+      failed.push(...partResult.failed);
+    }
+    return { rejected, failed };
+  };
+
   /** Delivers a lease in calls of at most `maxBatchEvents`, each paced by the sink's limiter. */
   const deliver = async (state: SinkState, lease: Lease): Promise<DeliveryResult> => {
     const { sink, limiter } = state.target;
@@ -145,7 +174,7 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
     const result: DeliveryResult = { rejected: [], failed: [] };
     for (let start = 0; start < envelopes.length; start += sink.maxBatchEvents) {
       if (start > 0) await limiter?.take();
-      const chunk = await deliverChunk(state, envelopes.slice(start, start + sink.maxBatchEvents));
+      const chunk = await deliverIsolating(state, envelopes.slice(start, start + sink.maxBatchEvents));
       result.rejected.push(...chunk.rejected);
       result.failed.push(...chunk.failed);
     }

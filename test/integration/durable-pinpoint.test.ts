@@ -97,6 +97,30 @@ describe('durable mode with the Pinpoint sink', () => {
     db.close();
   });
 
+  it('isolates an event that makes Pinpoint refuse the whole call (400) and dead-letters only it', async () => {
+    const poisonIds = new Set<string>();
+    standIn.setBehavior(({ request }) => {
+      const events = Object.values(request.BatchItem ?? {}).flatMap((b) => Object.entries(b.Events ?? {}));
+      const poison = events.find(([, e]) => e.Attributes?.['tag'] === 'whole-call-poison');
+      if (!poison) return undefined;
+      poisonIds.add(poison[0]);
+      return { status: 400, code: 'BadRequestException', message: 'Invalid event' };
+    });
+    const { url, deps } = await start();
+    const events = Array.from({ length: 30 }, (_, i) => taggedEvent(i === 17 ? 'whole-call-poison' : `fine-${i}`, 'd1'));
+    expect((await sendLegacy(url, { kind: 'android', clientId: 'd1', events })).status).toBe(202);
+    await waitFor(() => standIn.delivered().length >= 29, 15_000, 'the 29 good events');
+    expect(tags().sort()).toEqual(events.map((e) => (e['attributes'] as { tag: string }).tag).filter((t) => t !== 'whole-call-poison').sort());
+    // Halving 30 events down to the one refused: a handful of calls, no backoff.
+    expect(standIn.calls.length).toBeLessThanOrEqual(12);
+    expect(deps.forwarder?.health()[0]?.consecutiveFailures).toBe(0);
+    const db = openSpoolDatabase(path.join(temp.dir, 'spool.db'), 'normal');
+    expect(listDeadLetters(db, { limit: 10 })).toEqual([
+      expect.objectContaining({ sink: 'pinpoint', eventId: [...poisonIds][0], message: expect.stringContaining('Invalid event') }),
+    ]);
+    db.close();
+  });
+
   it('answers "retry later" per client kind when the spool is full, turns /readyz 503, and loses nothing', async () => {
     let down = true;
     standIn.setBehavior(() => (down ? { status: 500 } : undefined));
