@@ -31,8 +31,9 @@ function sdkAttempts(config: Config): number {
 }
 
 /**
- * HTTP/1.1 with keep-alive for Kinesis and Firehose: the Kinesis client defaults to HTTP/2,
- * which kinesalite (and other local stand-ins) cannot speak; AWS serves both equally well.
+ * HTTP/1.1 with keep-alive and timeouts for every AWS client: the Kinesis client defaults to
+ * HTTP/2, which kinesalite (and other local stand-ins) cannot speak; the timeouts keep a hung
+ * call from holding a delivery (and a shutdown) forever.
  */
 function http1Handler(): NodeHttpHandler {
   return new NodeHttpHandler({ connectionTimeout: 5000, requestTimeout: 30000 });
@@ -47,6 +48,7 @@ export function createSink(name: SinkName, config: Config, logger: Logger, optio
           region: config.awsRegion,
           ...(config.pinpointEndpoint ? { endpoint: config.pinpointEndpoint } : {}),
           ...(options.credentials ? { credentials: options.credentials } : {}),
+          requestHandler: http1Handler(),
           maxAttempts: sdkAttempts(config),
         }),
         logger: logger.child({ sink: 'pinpoint' }),

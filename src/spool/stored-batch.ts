@@ -48,17 +48,20 @@ export function toStoredBatches(envelopes: readonly EventEnvelope[]): StoredBatc
   return batches;
 }
 
-/** The envelopes of a stored batch, optionally only those whose ids are in `only`. */
+/** The envelopes of a freshly parsed stored batch (whose events it completes in place), optionally only those whose ids are in `only`. */
 export function fromStoredBatch(batch: StoredBatch, only?: ReadonlySet<string>): EventEnvelope[] {
   const envelopes: EventEnvelope[] = [];
+  const common = Object.entries(batch.common) as Array<[keyof CommonFields, string]>;
   for (const [eventId, event] of batch.events) {
     if (only && !only.has(eventId)) continue;
+    // `batch` was just parsed from the spool and is ours: fill the fields in, no copy per event.
+    for (const [field, value] of common) event[field] = value;
     envelopes.push({
       eventId,
       applicationId: batch.applicationId,
       endpointId: batch.endpointId,
       endpoint: batch.endpoint,
-      event: { ...batch.common, ...event },
+      event,
       receivedAt: batch.receivedAt,
     });
   }
