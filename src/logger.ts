@@ -14,8 +14,7 @@ export interface Logger {
 }
 
 /** Log levels accepted by `LOG_LEVEL`. */
-export const LOG_LEVELS = ['error', 'warn', 'info', 'debug', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'silent';
 
 function wrap(w: winston.Logger): Logger {
   return {

@@ -8,7 +8,7 @@ import type { DeliveryWorkerData, FromDeliveryWorker, ToDeliveryWorker } from '.
 import type { Forwarder, SinkHealth } from './forwarder';
 
 /** The compiled worker script; absent when running from TypeScript sources (the tests). */
-export const DELIVERY_WORKER_FILE = path.join(__dirname, 'delivery-worker.js');
+const DELIVERY_WORKER_FILE = path.join(__dirname, 'delivery-worker.js');
 
 /** True when the delivery worker can be started (the service runs from `dist/`). */
 export function deliveryWorkerAvailable(): boolean {

@@ -5,7 +5,7 @@ import type { SinkError } from '../sinks/sink-error';
 import type { Acceptor } from './acceptor';
 
 /** Translates the destination's refusal of a whole call into the legacy answer. */
-export function toProxyError(error: SinkError): ProxyError {
+function toProxyError(error: SinkError): ProxyError {
   switch (error.kind) {
     case 'forbidden':
       return new ForbiddenError(error.message, { cause: error });

@@ -57,11 +57,6 @@ const TOO_LARGE_CODES = new Set(['PayloadTooLargeException', 'RequestEntityTooLa
 
 const SERVER_FAULT_CODE = /InternalFailure|ServiceUnavailable|InternalError/i;
 
-/** Per-record error codes (Kinesis `ErrorCode`, Firehose `ErrorCode`) that mean "try again". */
-export function isRetryableRecordCode(code: string | undefined): boolean {
-  return code === undefined || THROTTLING_CODES.has(code) || SERVER_FAULT_CODE.test(code);
-}
-
 /** Classifies anything an AWS SDK v3 client (or the network under it) threw. */
 export function classifySdkError(err: unknown): SinkError {
   if (err instanceof SinkError) return err;
