@@ -39,49 +39,41 @@ function http1Handler(): NodeHttpHandler {
   return new NodeHttpHandler({ connectionTimeout: 5000, requestTimeout: 30000 });
 }
 
+/** What every AWS client shares: region, optional endpoint override, credentials, handler, attempts. */
+function awsClientConfig(config: Config, endpoint: string | undefined, options: DepsOptions) {
+  return {
+    region: config.awsRegion,
+    ...(endpoint ? { endpoint } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    requestHandler: http1Handler(),
+    maxAttempts: sdkAttempts(config),
+  };
+}
+
 /** Builds one sink from the configuration (the SDK clients are constructed here). */
 export function createSink(name: SinkName, config: Config, logger: Logger, options: DepsOptions): EventSink {
   switch (name) {
     case 'pinpoint':
       return createPinpointSink({
-        client: new PinpointClient({
-          region: config.awsRegion,
-          ...(config.pinpointEndpoint ? { endpoint: config.pinpointEndpoint } : {}),
-          ...(options.credentials ? { credentials: options.credentials } : {}),
-          requestHandler: http1Handler(),
-          maxAttempts: sdkAttempts(config),
-        }),
+        client: new PinpointClient(awsClientConfig(config, config.pinpointEndpoint, options)),
         logger: logger.child({ sink: 'pinpoint' }),
       });
     case 'local':
       return createLocalSink(openEventStore(eventStorePath(config.dataDir)));
     case 'kinesis':
       return createKinesisSink({
-        client: new KinesisClient({
-          region: config.awsRegion,
-          ...(config.kinesisEndpoint ? { endpoint: config.kinesisEndpoint } : {}),
-          ...(options.credentials ? { credentials: options.credentials } : {}),
-          requestHandler: http1Handler(),
-          maxAttempts: sdkAttempts(config),
-        }),
+        client: new KinesisClient(awsClientConfig(config, config.kinesisEndpoint, options)),
         streamName: config.kinesisStream as string,
         logger: logger.child({ sink: 'kinesis' }),
       });
     case 'firehose':
       return createFirehoseSink({
-        client: new FirehoseClient({
-          region: config.awsRegion,
-          ...(config.firehoseEndpoint ? { endpoint: config.firehoseEndpoint } : {}),
-          ...(options.credentials ? { credentials: options.credentials } : {}),
-          requestHandler: http1Handler(),
-          maxAttempts: sdkAttempts(config),
-        }),
+        client: new FirehoseClient(awsClientConfig(config, config.firehoseEndpoint, options)),
         deliveryStreamName: config.firehoseStream as string,
         logger: logger.child({ sink: 'firehose' }),
       });
   }
 }
-
 
 /**
  * The forwarder over the configured sinks: remote sinks are paced at `FORWARD_MAX_RPS`, with

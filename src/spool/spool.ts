@@ -106,6 +106,7 @@ export class Spool {
     const notRetried = `NOT EXISTS (SELECT 1 FROM retries r WHERE r.seq = batches.seq AND r.sink IN (${sinkList}))`;
     this.statements = {
       insert: db.prepare('INSERT INTO batches (received_at, event_count, payload) VALUES (?, ?, ?)'),
+      ping: db.prepare('SELECT 1'),
       totals: db.prepare(
         'SELECT COALESCE(SUM(CASE WHEN only_sink IS NULL THEN event_count ELSE 0 END), 0) AS events, COALESCE(MAX(seq), 0) AS lastSeq FROM batches',
       ),
@@ -306,7 +307,7 @@ export class Spool {
   /** True when the database answers a trivial query. */
   isUsable(): boolean {
     try {
-      this.db.prepare('SELECT 1').get();
+      this.statements.ping.get();
       return true;
     } catch {
       return false;
