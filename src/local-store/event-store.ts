@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { EventStreamRecord } from '../mapping/event-stream-record';
+import { ensureDatabaseFile } from '../sqlite-file';
 
 /**
  * The embedded local store: one row per event, the Pinpoint event-stream record as JSON plus
@@ -72,8 +72,8 @@ export interface EventStore {
 /** Opens (creating if needed) the local store. */
 export function openEventStore(file: string, options: { readonly?: boolean } = {}): EventStore {
   const readonly = options.readonly ?? false;
-  if (!readonly) mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file, { readonly, fileMustExist: readonly });
+  if (!readonly) ensureDatabaseFile(file, SCHEMA);
+  const db = new Database(file, { readonly, fileMustExist: true });
   db.pragma('busy_timeout = 5000');
   if (!readonly) {
     db.pragma('journal_mode = WAL');

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { ensureDatabaseFile } from '../sqlite-file';
 
 /** How hard a commit is pushed to disk. See README "Spool durability". */
 export type SpoolSync = 'normal' | 'full';
@@ -66,8 +66,8 @@ export function openSpoolDatabase(
   sync: SpoolSync,
   options: { readonly?: boolean; checkpoints?: boolean } = {},
 ): Database.Database {
-  if (!options.readonly) mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  if (!options.readonly) ensureDatabaseFile(file, SCHEMA);
+  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: true });
   db.pragma('busy_timeout = 5000');
   if (!options.readonly) {
     db.pragma('journal_mode = WAL');
