@@ -9,12 +9,14 @@ import type { Logger } from './logger';
 import type { Acceptor } from './pipeline/acceptor';
 import { createDurableAcceptor } from './pipeline/durable-acceptor';
 import { createIngest } from './pipeline/ingest';
+import { createRequestMapper } from './pipeline/map-and-report';
 import { createUpstreamAcceptor } from './pipeline/upstream-acceptor';
 import { createSink, startConfiguredForwarder, type DepsOptions } from './sink-factory';
 import type { EventSink } from './sinks/event-sink';
 import { createFanoutSink } from './sinks/fanout-sink';
 import { openSpoolDatabase, spoolPath } from './spool/spool-database';
 import { Spool } from './spool/spool';
+import { createPayloadDecoder } from './spool/spool-payload';
 
 export type { DepsOptions } from './sink-factory';
 
@@ -46,6 +48,7 @@ export function createDeps(config: Config, logger: Logger, options: DepsOptions 
   let readiness: () => Readiness;
   let spool: Spool | undefined;
   let forwarder: Forwarder | undefined;
+  const mapRequest = createRequestMapper(config.appIdMap, logger);
   if (config.ackMode === 'durable') {
     const worker = useDeliveryWorker(config, options);
     const durableSpool = new Spool({
@@ -53,6 +56,7 @@ export function createDeps(config: Config, logger: Logger, options: DepsOptions 
       sinks: config.sinks,
       maxEvents: config.spoolMaxEvents,
       now: Date.now,
+      decode: createPayloadDecoder(mapRequest),
     });
     let running: Forwarder;
     if (worker) {
@@ -79,15 +83,13 @@ export function createDeps(config: Config, logger: Logger, options: DepsOptions 
   } else {
     sinks = config.sinks.map((name) => createSink(name, config, logger, options));
     const sink = sinks.length === 1 ? (sinks[0] as EventSink) : createFanoutSink(sinks);
-    acceptor = createUpstreamAcceptor(sink, logger);
+    acceptor = createUpstreamAcceptor(sink, mapRequest, logger);
     readiness = () => ({ ready: true, details: { ackMode: 'upstream', sinks: config.sinks } });
   }
   const ingest = createIngest({
     validator: createLegacyValidator(),
-    appIdMap: config.appIdMap,
     inflatedBodyLimit: config.inflatedBodyLimit,
     acceptor,
-    logger,
   });
   return {
     app: { ingest, cors: createCors(config.corsOrigins), bodyLimit: config.bodyLimit, logger, now: Date.now, readiness },

@@ -3,6 +3,8 @@ import { createLogger } from '../logger';
 import { createSink, startConfiguredForwarder } from '../sink-factory';
 import { openSpoolDatabase, spoolPath } from '../spool/spool-database';
 import { Spool } from '../spool/spool';
+import { createPayloadDecoder } from '../spool/spool-payload';
+import { createRequestMapper } from '../pipeline/map-and-report';
 import type { DeliveryWorkerData, FromDeliveryWorker, ToDeliveryWorker } from './delivery-messages';
 
 /**
@@ -22,6 +24,7 @@ function runDeliveryWorker(): void {
     sinks: sinks.map((s) => s.name),
     maxEvents: config.spoolMaxEvents,
     now: Date.now,
+    decode: createPayloadDecoder(createRequestMapper(config.appIdMap, logger)),
   });
   const forwarder = startConfiguredForwarder(config, spool, sinks, logger, (events) => post({ type: 'deleted', events }));
   const healthTimer = setInterval(() => post({ type: 'health', health: forwarder.health() }), 250);

@@ -42,7 +42,7 @@ export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
     let events = 0;
     try {
       const body = await readBody(request, bodyLimit);
-      const mapped = await ingest({
+      events = await ingest({
         clientContext: header(request, 'x-amz-client-context'),
         clientContextEncoding: header(request, 'x-amz-client-context-encoding'),
         contentEncoding: header(request, 'content-encoding'),
@@ -50,7 +50,6 @@ export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
         body,
         receivedAt: now(),
       });
-      events = mapped.envelopes.length;
     } catch (err: unknown) {
       outcome = err;
     }

@@ -1,11 +1,17 @@
 import { BadRequestError } from '../errors';
 
+/** The client context as JSON text, and parsed. */
+export interface DecodedClientContext {
+  json: string;
+  value: unknown;
+}
+
 /**
  * Decodes the `x-amz-Client-Context` header into JSON. It is raw JSON unless
  * `x-amz-Client-Context-Encoding` says `base64` (any case): Android 2.1.7+ encodes it,
  * iOS and the JS clients never do.
  */
-export function decodeClientContext(header: string | undefined, encoding: string | undefined): unknown {
+export function decodeClientContext(header: string | undefined, encoding: string | undefined): DecodedClientContext {
   if (header === undefined || header.trim() === '') {
     throw new BadRequestError('Client context is malformed or missing.');
   }
@@ -17,7 +23,7 @@ export function decodeClientContext(header: string | undefined, encoding: string
     text = Buffer.from(header.trim(), 'base64').toString('utf8');
   }
   try {
-    return JSON.parse(text) as unknown;
+    return { json: text, value: JSON.parse(text) as unknown };
   } catch (err: unknown) {
     throw new BadRequestError('Client context is malformed or missing: it is not valid JSON.', { cause: err });
   }

@@ -24,11 +24,11 @@ export async function inflateBody(body: Buffer, contentEncoding: string | undefi
   }
 }
 
-/** Parses the (inflated) body as JSON whatever the Content-Type said. */
-export function parseJsonBody(body: Buffer): unknown {
-  if (body.length === 0) throw new BadRequestError('The event payload is missing or invalid: the body is empty.');
+/** Parses the (inflated, UTF-8 decoded) body as JSON whatever the Content-Type said. */
+export function parseJsonBody(text: string): unknown {
+  if (text.length === 0) throw new BadRequestError('The event payload is missing or invalid: the body is empty.');
   try {
-    return JSON.parse(body.toString('utf8')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch (err: unknown) {
     throw new BadRequestError('The event payload is missing or invalid: it is not valid JSON.', { cause: err });
   }

@@ -1,5 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { BadRequestError } from '../errors';
+import { parseLegacyTimestamp } from '../mapping/timestamp';
 import { createStrictAjv, loadSchema } from '../schemas';
 import type { LegacyClientContext, LegacyEventsBody } from './types';
 
@@ -24,9 +25,14 @@ function asserting<T>(validate: ValidateFunction, what: string): (value: unknown
   };
 }
 
-/** Compiles the legacy schemas in `schemas/legacy/`. */
+/**
+ * Compiles the legacy schemas in `schemas/legacy/`. The `legacy-timestamp` format refuses
+ * timestamps of the right shape that name no date (month 13): whatever passes here maps without
+ * error, which durable mode relies on, since it maps only at delivery.
+ */
 export function createLegacyValidator(): LegacyValidator {
   const ajv = createStrictAjv({ allowUnionTypes: true });
+  ajv.addFormat('legacy-timestamp', { type: 'string', validate: (value) => !Number.isNaN(parseLegacyTimestamp(value)) });
   return {
     body: asserting<LegacyEventsBody>(ajv.compile(loadSchema('legacy/events-body.schema.json')), 'The event payload'),
     clientContext: asserting<LegacyClientContext>(

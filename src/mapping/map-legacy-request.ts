@@ -66,7 +66,7 @@ function toEvent(
   adjust: LimitAdjustments,
 ): Event {
   const { attributes, metrics } = fitEntries(legacy.attributes, legacy.metrics, adjust);
-  const event: Event = { EventType: legacy.eventType, Timestamp: toIsoTimestamp(legacy.timestamp, 'timestamp'), ...common };
+  const event: Event = { EventType: legacy.eventType, Timestamp: toIsoTimestamp(legacy.timestamp), ...common };
   if (Object.keys(attributes).length > 0) event.Attributes = attributes;
   if (Object.keys(metrics).length > 0) event.Metrics = metrics;
   const session = toPinpointSession(legacy.session);

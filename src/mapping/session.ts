@@ -17,10 +17,10 @@ function clampDuration(ms: number): number {
  */
 export function toPinpointSession(session: LegacySession | undefined): Session | undefined {
   if (!session?.id || !session.startTimestamp) return undefined;
-  const start = toIsoTimestamp(session.startTimestamp, 'session.startTimestamp');
+  const start = toIsoTimestamp(session.startTimestamp);
   const result: Session = { Id: session.id, StartTimestamp: start };
   if (session.stopTimestamp) {
-    result.StopTimestamp = toIsoTimestamp(session.stopTimestamp, 'session.stopTimestamp');
+    result.StopTimestamp = toIsoTimestamp(session.stopTimestamp);
     const duration = session.duration ?? Date.parse(result.StopTimestamp) - Date.parse(start);
     result.Duration = clampDuration(duration);
   } else if (typeof session.duration === 'number') {

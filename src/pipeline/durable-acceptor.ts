@@ -1,14 +1,15 @@
+import { requestRow } from '../spool/spool-payload';
 import type { Spool } from '../spool/spool';
 import type { Acceptor } from './acceptor';
 
 /**
- * Durable ack mode: the request is acknowledged once its events are committed to the spool;
- * the forwarder delivers them later. `onStored` wakes the forwarder.
+ * Durable ack mode: the request is acknowledged once it is committed to the spool; the
+ * forwarder maps and delivers it later. `onStored` wakes the forwarder.
  */
 export function createDurableAcceptor(spool: Spool, onStored: () => void): Acceptor {
   return {
-    async accept(mapped) {
-      await spool.append(mapped.envelopes);
+    async accept(request) {
+      await spool.append(requestRow(request));
       onStored();
     },
   };

@@ -2,8 +2,6 @@ import { decodeClientContext } from '../legacy/client-context';
 import { inflateBody, parseJsonBody } from '../legacy/decode-body';
 import type { ClientSdk } from '../legacy/types';
 import type { LegacyValidator } from '../legacy/validator';
-import type { Logger } from '../logger';
-import { mapLegacyRequest, type MappedRequest } from '../mapping/map-legacy-request';
 import type { Acceptor } from './acceptor';
 import { createByteBudget } from './byte-budget';
 
@@ -21,40 +19,30 @@ export interface InboundRequest {
 /** What ingest needs, built once. */
 export interface IngestDeps {
   validator: LegacyValidator;
-  appIdMap: ReadonlyMap<string, string>;
   inflatedBodyLimit: number;
   acceptor: Acceptor;
-  logger: Logger;
 }
 
-/** Decodes, validates, maps and accepts one request; throws a ProxyError when it cannot. */
-export type Ingest = (request: InboundRequest) => Promise<MappedRequest>;
+/** Decodes, validates and accepts one request; resolves with its event count, throws a ProxyError when it cannot. */
+export type Ingest = (request: InboundRequest) => Promise<number>;
 
 /** Bytes of (inflated) bodies turned into objects at once; see `createByteBudget`. */
 const WORK_BUDGET_BYTES = 1024 * 1024;
 
-/** Builds the framework-free pipeline: decode → validate → map → accept. */
+/** Builds the framework-free pipeline: decode → validate → accept (store, or map and forward). */
 export function createIngest(deps: IngestDeps): Ingest {
-  const { validator, appIdMap, inflatedBodyLimit, acceptor, logger } = deps;
+  const { validator, inflatedBodyLimit, acceptor } = deps;
   const budget = createByteBudget(WORK_BUDGET_BYTES);
   return async (request) => {
-    const clientContext = validator.clientContext(decodeClientContext(request.clientContext, request.clientContextEncoding));
+    const context = decodeClientContext(request.clientContext, request.clientContextEncoding);
+    const clientContext = validator.clientContext(context.value);
     const inflated = await inflateBody(request.body, request.contentEncoding, inflatedBodyLimit);
-    return budget.run(inflated.length, () => accept(clientContext, inflated, request));
+    return budget.run(inflated.length, async () => {
+      const bodyJson = inflated.toString('utf8');
+      const body = validator.body(parseJsonBody(bodyJson));
+      const { sdk, receivedAt } = request;
+      await acceptor.accept({ clientContext, clientContextJson: context.json, body, bodyJson, sdk, receivedAt });
+      return body.events.length;
+    });
   };
-
-  async function accept(
-    clientContext: ReturnType<LegacyValidator['clientContext']>,
-    inflated: Buffer,
-    request: InboundRequest,
-  ): Promise<MappedRequest> {
-    const body = validator.body(parseJsonBody(inflated));
-    const mapped = mapLegacyRequest({ clientContext, body, sdk: request.sdk, receivedAt: request.receivedAt }, appIdMap);
-    const { droppedEntries, truncatedValues } = mapped.adjustments;
-    if (droppedEntries > 0 || truncatedValues > 0) {
-      logger.warn('legacy data fitted to Pinpoint limits', { droppedEntries, truncatedValues, events: mapped.envelopes.length });
-    }
-    await acceptor.accept(mapped);
-    return mapped;
-  }
 }

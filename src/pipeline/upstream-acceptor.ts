@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import type { EventSink } from '../sinks/event-sink';
 import type { SinkError } from '../sinks/sink-error';
 import type { Acceptor } from './acceptor';
+import type { RequestMapper } from './map-and-report';
 
 /** Translates the destination's refusal of a whole call into the legacy answer. */
 function toProxyError(error: SinkError): ProxyError {
@@ -23,10 +24,10 @@ function toProxyError(error: SinkError): ProxyError {
  * destination refuses one by one are logged and the request still succeeds (the device cannot
  * fix them); if any event could not be delivered, the whole request gets the failure's answer.
  */
-export function createUpstreamAcceptor(sink: EventSink, logger: Logger): Acceptor {
+export function createUpstreamAcceptor(sink: EventSink, mapRequest: RequestMapper, logger: Logger): Acceptor {
   return {
-    async accept(mapped) {
-      const result = await sink.deliver(mapped.envelopes);
+    async accept(request) {
+      const result = await sink.deliver(mapRequest(request));
       for (const rejected of result.rejected) {
         logger.warn('event rejected by destination', { sink: sink.name, eventId: rejected.eventId, reason: rejected.message });
       }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EventEnvelope } from '../mapping/event-envelope';
-import { toStoredBatches } from './stored-batch';
+import { envelopesRow } from './spool-payload';
 
 /** One sink's backlog as the CLI and operators see it. */
 export interface SinkBacklog {
@@ -107,8 +107,8 @@ export function requeueDeadLetters(db: Database.Database, selection: 'all' | rea
       const row = select.get(id) as { id: number; sink: string; event_id: string; envelope: string } | undefined;
       if (!row) continue;
       const envelope = JSON.parse(row.envelope) as EventEnvelope;
-      const payload = JSON.stringify(toStoredBatches([envelope])[0]);
-      const seq = Number(insertBatch.run(envelope.receivedAt, row.sink, payload).lastInsertRowid);
+      const stored = envelopesRow([envelope]);
+      const seq = Number(insertBatch.run(stored.receivedAt, row.sink, stored.payload).lastInsertRowid);
       insertRetry.run(row.sink, seq, JSON.stringify([envelope.eventId]));
       remove.run(row.id);
       count += 1;

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { RetryLaterError } from '../errors';
 import type { EventEnvelope } from '../mapping/event-envelope';
 import { createGroupCommit } from './group-commit';
-import { fromStoredBatch, toStoredBatches, type StoredBatch } from './stored-batch';
+import type { PayloadDecoder, SpoolRow } from './spool-payload';
 
 /** An event handed to the forwarder, with its place in the spool. */
 export interface LeasedEvent {
@@ -66,6 +66,8 @@ export interface SpoolOptions {
   sinks: readonly string[];
   maxEvents: number;
   now: () => number;
+  /** Turns stored payloads back into envelopes when they are leased. */
+  decode: PayloadDecoder;
 }
 
 interface RowRef {
@@ -85,8 +87,9 @@ export class Spool {
   private readonly sinks: readonly string[];
   private readonly maxEvents: number;
   private readonly now: () => number;
+  private readonly decode: PayloadDecoder;
   private readonly streams = new Map<string, StreamState>();
-  private readonly groupAppend: (envelopes: readonly EventEnvelope[]) => Promise<void>;
+  private readonly groupAppend: (row: SpoolRow) => Promise<void>;
   private stored = 0;
   private queued = 0;
   private lastSeq = 0;
@@ -98,6 +101,7 @@ export class Spool {
     this.sinks = options.sinks;
     this.maxEvents = options.maxEvents;
     this.now = options.now;
+    this.decode = options.decode;
     const db = this.db;
     const sinkList = this.sinks.map(() => '?').join(',');
     // Rows requeued from dead letters (only_sink) are extras an operator added: not counted
@@ -140,25 +144,25 @@ export class Spool {
       this.streams.set(sink, { cursor, leasedUpTo: cursor, open: [], retriesInFlight: new Set() });
     }
     this.minCursor = this.computeMinCursor();
-    const insertAll = this.db.transaction((batches: StoredBatch[]) => {
-      for (const batch of batches) {
-        const info = this.statements.insert.run(batch.receivedAt, batch.events.length, JSON.stringify(batch));
+    const insertAll = this.db.transaction((rows: SpoolRow[]) => {
+      for (const row of rows) {
+        const info = this.statements.insert.run(row.receivedAt, row.eventCount, row.payload);
         this.lastSeq = Number(info.lastInsertRowid);
       }
     });
-    this.groupAppend = createGroupCommit((requests: Array<readonly EventEnvelope[]>) => {
-      const count = requests.reduce((n, r) => n + r.length, 0);
+    this.groupAppend = createGroupCommit((rows: SpoolRow[]) => {
+      const count = rows.reduce((n, r) => n + r.eventCount, 0);
       this.queued -= count;
-      insertAll(requests.flatMap(toStoredBatches));
+      insertAll(rows);
       this.stored += count;
     });
   }
 
-  /** Stores events durably; resolves after the commit. Throws SpoolFullError when full. */
-  append(envelopes: readonly EventEnvelope[]): Promise<void> {
-    if (this.stored + this.queued + envelopes.length > this.maxEvents) return Promise.reject(new SpoolFullError(this.maxEvents));
-    this.queued += envelopes.length;
-    return this.groupAppend(envelopes);
+  /** Stores a row durably; resolves after the commit. Throws SpoolFullError when full. */
+  append(row: SpoolRow): Promise<void> {
+    if (this.stored + this.queued + row.eventCount > this.maxEvents) return Promise.reject(new SpoolFullError(this.maxEvents));
+    this.queued += row.eventCount;
+    return this.groupAppend(row);
   }
 
   /** True when no more events can be accepted (readiness turns 503). */
@@ -202,14 +206,14 @@ export class Spool {
       if (stream.retriesInFlight.has(row.seq)) continue;
       stream.retriesInFlight.add(row.seq);
       const only = new Set(JSON.parse(row.eventIds) as string[]);
-      for (const envelope of fromStoredBatch(JSON.parse(row.payload) as StoredBatch, only)) {
+      for (const envelope of this.decode(row.payload, only)) {
         events.push({ seq: row.seq, attempts: row.attempts, fromRetry: true, envelope });
       }
     }
     let streamTo: number | undefined;
     if (fresh && events.length < max) {
       for (const row of this.statements.fresh.iterate(stream.leasedUpTo, max) as IterableIterator<{ seq: number; payload: string }>) {
-        for (const envelope of fromStoredBatch(JSON.parse(row.payload) as StoredBatch)) {
+        for (const envelope of this.decode(row.payload)) {
           events.push({ seq: row.seq, attempts: 0, fromRetry: false, envelope });
         }
         streamTo = row.seq;

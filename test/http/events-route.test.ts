@@ -140,6 +140,11 @@ describe('malformed requests get 400 BadRequestException naming the problem', ()
     ['an invalid base64 client context', { headers: { 'x-amz-Client-Context': '%%%not-base64%%%', 'x-amz-Client-Context-Encoding': 'base64' } }, /Client context/],
     ['a client context without app_id', { headers: { 'x-amz-Client-Context': '{"client":{"client_id":"c"},"services":{"mobile_analytics":{}}}' } }, /client context is invalid.*app_id/],
     ['an undecodable gzip body', { headers: { 'Content-Encoding': 'gzip' }, body: Buffer.from('not gzip') }, /could not be decoded/],
+    [
+      'a timestamp of the right shape that names no date',
+      { body: Buffer.from('{"events":[{"eventType":"e","timestamp":"2024-13-01T00:00:00.000Z"}]}') },
+      /\/events\/0\/timestamp must match format "legacy-timestamp"/,
+    ],
   ] as const)('%s', async (_name, options, message) => {
     const response = await send(awsSdkJsModern(), options as { headers?: Record<string, string | undefined>; body?: Buffer });
     expect(response.status).toBe(400);

@@ -1,6 +1,7 @@
 import type { LegacyClientContext, LegacyEvent } from '../../src/legacy/types';
 import type { EventEnvelope } from '../../src/mapping/event-envelope';
 import { mapLegacyRequest, type LegacyRequest } from '../../src/mapping/map-legacy-request';
+import { createPayloadDecoder, requestRow, type PayloadDecoder, type SpoolRow } from '../../src/spool/spool-payload';
 
 /** The legacy app id used by the sample requests (no app id map, so it is also the Pinpoint app id). */
 export const SAMPLE_APP_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -49,3 +50,12 @@ export function sampleEnvelopes(devices: number, eventsPerDevice: number): Event
 export function deviceEnvelopes(clientId: string, count: number): EventEnvelope[] {
   return mapLegacyRequest(sampleLegacyRequest(clientId, count), new Map()).envelopes;
 }
+
+/** The spool row of a validated request from one device (as durable mode stores it). */
+export function deviceRow(clientId: string, count: number): SpoolRow {
+  const request = sampleLegacyRequest(clientId, count);
+  return requestRow({ ...request, clientContextJson: JSON.stringify(request.clientContext), bodyJson: JSON.stringify(request.body) });
+}
+
+/** Decodes spool payloads the way the service does, with no app id map. */
+export const sampleDecoder: PayloadDecoder = createPayloadDecoder((request) => mapLegacyRequest(request, new Map()).envelopes);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Spool, SpoolFullError } from '../../src/spool/spool';
 import { listDeadLetters, requeueDeadLetters, spoolStats } from '../../src/spool/spool-admin';
 import { openSpoolDatabase } from '../../src/spool/spool-database';
-import { deviceEnvelopes, SAMPLE_APP_ID } from '../support/legacy-requests';
+import { deviceEnvelopes, deviceRow, SAMPLE_APP_ID, sampleDecoder } from '../support/legacy-requests';
 import { makeTempDir } from '../support/temp-dir';
 
 describe('Spool (real SQLite file)', () => {
@@ -10,7 +10,7 @@ describe('Spool (real SQLite file)', () => {
   let file: string;
   let clock: number;
   const open = (sinks: string[] = ['a', 'b'], maxEvents = 1000): Spool =>
-    new Spool({ db: openSpoolDatabase(file, 'normal'), sinks, maxEvents, now: () => clock });
+    new Spool({ db: openSpoolDatabase(file, 'normal'), sinks, maxEvents, now: () => clock, decode: sampleDecoder });
 
   beforeEach(() => {
     temp = makeTempDir();
@@ -21,7 +21,7 @@ describe('Spool (real SQLite file)', () => {
 
   it('commits concurrent appends together and keeps them across a reopen', async () => {
     const spool = open();
-    await Promise.all([spool.append(deviceEnvelopes('d1', 3)), spool.append(deviceEnvelopes('d2', 2))]);
+    await Promise.all([spool.append(deviceRow('d1', 3)), spool.append(deviceRow('d2', 2))]);
     expect(spool.storedEvents()).toBe(5);
     spool.close();
     const reopened = open();
@@ -33,7 +33,7 @@ describe('Spool (real SQLite file)', () => {
 
   it('keeps one cursor per sink: an event is deleted only after every sink is done with it', async () => {
     const spool = open();
-    await spool.append(deviceEnvelopes('d0', 4));
+    await spool.append(deviceRow('d0', 4));
     const a = spool.lease('a', 100, true);
     spool.complete(a!, { rejected: [], failed: [], retryAt: clock });
     expect(spool.storedEvents()).toBe(4);
@@ -47,8 +47,8 @@ describe('Spool (real SQLite file)', () => {
 
   it('leases whole requests: one large request may exceed the lease size, the forwarder splits it', async () => {
     const spool = open(['a']);
-    await spool.append(deviceEnvelopes('d0', 150));
-    await spool.append(deviceEnvelopes('d1', 10));
+    await spool.append(deviceRow('d0', 150));
+    await spool.append(deviceRow('d1', 10));
     expect(spool.freshBacklog('a', 100)).toEqual({ count: 160, oldestReceivedAt: expect.any(Number) });
     expect(spool.lease('a', 100, true)?.events).toHaveLength(150);
     expect(spool.lease('a', 100, true)?.events).toHaveLength(10);
@@ -57,7 +57,7 @@ describe('Spool (real SQLite file)', () => {
 
   it('redelivers an unsettled lease after a restart (at least once)', async () => {
     const spool = open(['a']);
-    await spool.append(deviceEnvelopes('d0', 3));
+    await spool.append(deviceRow('d0', 3));
     expect(spool.lease('a', 100, true)?.events).toHaveLength(3);
     spool.close();
     const reopened = open(['a']);
@@ -67,8 +67,8 @@ describe('Spool (real SQLite file)', () => {
 
   it('advances the cursor only over settled leases, in order (a later lease settled first is redelivered)', async () => {
     const spool = open(['a']);
-    await spool.append(deviceEnvelopes('d0', 3));
-    await spool.append(deviceEnvelopes('d1', 3));
+    await spool.append(deviceRow('d0', 3));
+    await spool.append(deviceRow('d1', 3));
     const first = spool.lease('a', 3, true)!;
     const second = spool.lease('a', 3, true)!;
     spool.complete(second, { rejected: [], failed: [], retryAt: clock });
@@ -82,7 +82,7 @@ describe('Spool (real SQLite file)', () => {
   it('moves failed events to retries, due at retryAt, and rejected ones to the dead letters', async () => {
     const spool = open(['a']);
     const envelopes = deviceEnvelopes('d0', 3);
-    await spool.append(envelopes);
+    await spool.append(deviceRow('d0', 3));
     const lease = spool.lease('a', 100, true)!;
     const [e0, e1] = envelopes;
     spool.complete(lease, {
@@ -111,8 +111,8 @@ describe('Spool (real SQLite file)', () => {
   it('settles one copy per reported entry when a resent request put one event id in the spool twice', async () => {
     const spool = open(['a']);
     const envelopes = deviceEnvelopes('d0', 2);
-    await spool.append(envelopes);
-    await spool.append(envelopes);
+    await spool.append(deviceRow('d0', 2));
+    await spool.append(deviceRow('d0', 2));
     const lease = spool.lease('a', 100, true)!;
     expect(lease.events).toHaveLength(4);
     const [e0] = envelopes;
@@ -126,10 +126,10 @@ describe('Spool (real SQLite file)', () => {
 
   it('refuses appends beyond SPOOL_MAX_EVENTS without touching what is stored', async () => {
     const spool = open(['a'], 5);
-    await spool.append(deviceEnvelopes('d0', 4));
-    await expect(spool.append(deviceEnvelopes('d2', 2))).rejects.toBeInstanceOf(SpoolFullError);
+    await spool.append(deviceRow('d0', 4));
+    await expect(spool.append(deviceRow('d2', 2))).rejects.toBeInstanceOf(SpoolFullError);
     expect(spool.storedEvents()).toBe(4);
-    await spool.append(deviceEnvelopes('d3', 1));
+    await spool.append(deviceRow('d3', 1));
     expect(spool.isFull()).toBe(true);
     spool.close();
   });
@@ -137,7 +137,7 @@ describe('Spool (real SQLite file)', () => {
   it('reports stats per sink and requeues a dead letter to its own sink only', async () => {
     const spool = open(['a', 'b']);
     const envelopes = deviceEnvelopes('d0', 2);
-    await spool.append(envelopes);
+    await spool.append(deviceRow('d0', 2));
     const a = spool.lease('a', 100, true)!;
     spool.complete(a, { rejected: [{ eventId: envelopes[0]!.eventId, message: 'bad' }], failed: [], retryAt: clock });
     const db = openSpoolDatabase(file, 'normal');
@@ -162,7 +162,7 @@ describe('Spool (real SQLite file)', () => {
   it('lets a requeued event leave the spool once its sink delivered it, counted right, whoever requeued it', async () => {
     const spool = open(['a', 'b']);
     const envelopes = deviceEnvelopes('d0', 2);
-    await spool.append(envelopes);
+    await spool.append(deviceRow('d0', 2));
     for (const sink of ['a', 'b']) {
       const lease = spool.lease(sink, 100, true)!;
       const rejected = sink === 'a' ? envelopes.map((e) => ({ eventId: e.eventId, message: 'bad' })) : [];
