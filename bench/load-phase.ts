@@ -4,6 +4,7 @@ import { waitForIdle } from './cpu-idle';
 import type { BenchPlan } from './plan';
 import { buildShape, UNIQUE_TAG, type BenchRequest, type RequestShape, type ShapeId } from './request-shapes';
 import type { RssSampler } from './rss-sampler';
+import { spoolBacklog } from './spool-backlog';
 import type { TargetId } from './targets';
 
 /** One timed round of one shape against one target. */
@@ -20,6 +21,12 @@ export interface RoundResult {
   p50Ms: number;
   p99Ms: number;
   peakRssBytes: number | null;
+  /**
+   * Durable targets: events taken out of the spool (delivered) per second during the round, i.e.
+   * accepted events minus the growth of the spool's backlog. Below `eventsPerSecond` means
+   * delivery fell behind and the spool absorbed the difference.
+   */
+  deliveredEventsPerSecond: number | null;
 }
 
 /** A target × shape cell of the table. */
@@ -39,6 +46,8 @@ export interface LoadTarget {
   id: TargetId;
   process?: RunningProcess;
   unavailable?: string;
+  /** The target's spool file, when it runs in durable mode. */
+  spoolFile?: string;
 }
 
 let sent = 0;
@@ -73,7 +82,13 @@ export function drive(
   });
 }
 
-function toRound(round: number, shape: RequestShape, result: autocannon.AutocannonResult, peakRssBytes: number | null): RoundResult {
+function toRound(
+  round: number,
+  shape: RequestShape,
+  result: autocannon.AutocannonResult,
+  peakRssBytes: number | null,
+  backlogGrowth: number | null,
+): RoundResult {
   const seconds = result.duration > 0 ? result.duration : 1;
   const ok = result['2xx'];
   return {
@@ -88,6 +103,7 @@ function toRound(round: number, shape: RequestShape, result: autocannon.Autocann
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     peakRssBytes,
+    deliveredEventsPerSecond: backlogGrowth === null ? null : (ok * shape.eventsPerRequest - backlogGrowth) / seconds,
   };
 }
 
@@ -138,8 +154,11 @@ export async function runLoadPhase(options: {
         if (!checkAlive(target)) continue;
         const running = target.process as RunningProcess;
         sampler.resetWindow(running.pid);
+        const backlogBefore = target.spoolFile ? spoolBacklog(target.spoolFile) : null;
         const result = await drive(running.url, shape, { connections: plan.connections, seconds: shapePlan.seconds });
-        const entry = toRound(round, shape, result, sampler.windowPeak(running.pid));
+        const backlogAfter = target.spoolFile ? spoolBacklog(target.spoolFile) : null;
+        const growth = backlogBefore === null || backlogAfter === null ? null : backlogAfter - backlogBefore;
+        const entry = toRound(round, shape, result, sampler.windowPeak(running.pid), growth);
         await settle(running);
         checkAlive(target);
         (row.get(target.id) as LoadCell).rounds.push(entry);

@@ -24,6 +24,8 @@ export interface CellSummary {
   unavailable?: string;
   requestsPerSecond: number | null;
   eventsPerSecond: number | null;
+  /** Durable targets: events delivered out of the spool per second during the rounds (median). */
+  deliveredEventsPerSecond: number | null;
   p50Ms: number | null;
   p99Ms: number | null;
   peakRssMb: number | null;
@@ -76,6 +78,7 @@ export function summarizeCells(cells: readonly LoadCell[]): CellSummary[] {
       ...(cell.unavailable !== undefined ? { unavailable: cell.unavailable } : {}),
       requestsPerSecond: median(rounds.map((r) => r.requestsPerSecond)),
       eventsPerSecond: median(rounds.map((r) => r.eventsPerSecond)),
+      deliveredEventsPerSecond: median(rounds.flatMap((r) => (r.deliveredEventsPerSecond === null ? [] : [r.deliveredEventsPerSecond]))),
       p50Ms: median(rounds.map((r) => r.p50Ms)),
       p99Ms: median(rounds.map((r) => r.p99Ms)),
       peakRssMb: peaks.length > 0 ? mb(Math.max(...peaks)) : null,
@@ -166,9 +169,9 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), line(header.map((_, i) => '-'.repeat(widths[i] ?? 0))), ...rows.map(line)].join('\n');
 }
 
-/** The load table: target × shape → req/s, events/s, p50/p99, peak RSS, ratios, refusals. */
+/** The load table: target × shape → req/s, events/s (accepted, and delivered out of the spool), p50/p99, peak RSS, ratios, refusals. */
 export function formatLoadTable(summaries: readonly CellSummary[], describe: (shape: ShapeId) => string): string {
-  const header = ['shape', 'target', 'req/s', 'events/s', 'p50 ms', 'p99 ms', 'peak RSS MB', '× bare', '× express', 'non-2xx/err'];
+  const header = ['shape', 'target', 'req/s', 'events/s', 'delivered/s', 'p50 ms', 'p99 ms', 'peak RSS MB', '× bare', '× express', 'non-2xx/err'];
   const rows: string[][] = [];
   let lastShape: ShapeId | undefined;
   for (const s of summaries) {
@@ -184,6 +187,7 @@ export function formatLoadTable(summaries: readonly CellSummary[], describe: (sh
       label,
       fmt(s.requestsPerSecond),
       fmt(s.eventsPerSecond),
+      fmt(s.deliveredEventsPerSecond),
       fmt(s.p50Ms),
       fmt(s.p99Ms),
       fmt(s.peakRssMb),

@@ -27,7 +27,8 @@ async function startTargets(ids: readonly TargetId[], context: Omit<TargetContex
     const started = await startProcess(TARGETS[id].spec({ ...context, dataDir }));
     if (started.ok) {
       sampler.watch(started.process.pid);
-      targets.push({ id, process: started.process });
+      const spoolFile = join(dataDir, 'spool.db');
+      targets.push({ id, process: started.process, ...(existsSync(spoolFile) ? { spoolFile } : {}) });
       log(`  ${TARGETS[id].label.padEnd(30)} pid ${started.process.pid} on ${started.process.url}`);
     } else {
       targets.push({ id, unavailable: started.reason });

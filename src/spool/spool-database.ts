@@ -7,8 +7,8 @@ export type SpoolSync = 'normal' | 'full';
 
 /**
  * The spool's tables:
- * - `batches`: accepted events in arrival order, one row per request and device (`payload` is
- *   a `StoredBatch` JSON); `seq` is never reused (AUTOINCREMENT); `only_sink` marks a row
+ * - `batches`: accepted events in arrival order, one row per request (`payload`: see
+ *   `spool-payload.ts`); `seq` is never reused (AUTOINCREMENT); `only_sink` marks a row
  *   requeued from one sink's dead letters, so other sinks skip it;
  * - `cursors`: per sink, every row up to `seq` has been handled (delivered, dead-lettered or
  *   moved to `retries`);
