@@ -32,19 +32,32 @@ const INSERT =
 /** Rows per multi-row INSERT: one statement call per 50 events instead of 50. */
 const ROWS_PER_STATEMENT = 50;
 
-/** The column values of one record, in INSERT order. */
-function toRow(r: EventStreamRecord): Array<string | number | null> {
-  return [
-    r.event_id,
-    r.application.app_id,
-    r.event_type,
-    r.client.client_id,
-    r.session?.session_id ?? null,
-    r.event_timestamp,
-    new Date(r.event_timestamp).toISOString().slice(0, 10),
-    r.arrival_timestamp,
-    JSON.stringify(r),
-  ];
+/** One row of the local store: the event-stream record as JSON, and the columns queries filter on. */
+export interface StoredEvent {
+  eventId: string;
+  appId: string;
+  eventType: string;
+  clientId: string;
+  sessionId: string | null;
+  eventTimestamp: number;
+  arrivalTimestamp: number;
+  /** The event-stream record (event_version 3.0) as JSON text. */
+  recordJson: string;
+}
+
+const DAY_MS = 86_400_000;
+let lastDay = { number: Number.NaN, text: '' };
+
+/** `YYYY-MM-DD` (UTC) of a Unix ms time; consecutive events mostly share a day, so it is cached. */
+function utcDay(ms: number): string {
+  const number = Math.floor(ms / DAY_MS);
+  if (number !== lastDay.number) lastDay = { number, text: new Date(number * DAY_MS).toISOString().slice(0, 10) };
+  return lastDay.text;
+}
+
+/** The column values of one event, in INSERT order. */
+function toRow(e: StoredEvent): Array<string | number | null> {
+  return [e.eventId, e.appId, e.eventType, e.clientId, e.sessionId, e.eventTimestamp, utcDay(e.eventTimestamp), e.arrivalTimestamp, e.recordJson];
 }
 
 /** The local store file inside `DATA_DIR`. */
@@ -61,8 +74,8 @@ export interface TailPage {
 
 /** Reads and writes the local store. */
 export interface EventStore {
-  /** Inserts records, ignoring event ids already stored; returns how many were new. */
-  insert(records: readonly EventStreamRecord[]): number;
+  /** Inserts events, ignoring event ids already stored; returns how many were new. */
+  insert(events: readonly StoredEvent[]): number;
   /** The newest `limit` records (after `afterId`), oldest first; optionally for one app. */
   tail(options: { appId?: string; limit: number; afterId?: number }): TailPage;
   count(): number;
@@ -84,7 +97,7 @@ export function openEventStore(file: string, options: { readonly?: boolean } = {
     db.prepare(`${INSERT} VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
   const insertOne = readonly ? undefined : insertRows(1);
   const insertMany = readonly ? undefined : insertRows(ROWS_PER_STATEMENT);
-  const insertAll = db.transaction((records: readonly EventStreamRecord[]) => {
+  const insertAll = db.transaction((records: readonly StoredEvent[]) => {
     let added = 0;
     let start = 0;
     for (; start + ROWS_PER_STATEMENT <= records.length; start += ROWS_PER_STATEMENT) {

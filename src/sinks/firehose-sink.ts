@@ -1,6 +1,6 @@
 import { FirehoseClient, PutRecordBatchCommand, type _Record as FirehoseRecord } from '@aws-sdk/client-firehose';
 import type { Logger } from '../logger';
-import { toEventStreamRecord } from '../mapping/event-stream-record';
+import { eventStreamRecordJson } from '../mapping/event-stream-json';
 import type { EventSink } from './event-sink';
 import { createRecordBatchSink, type RecordBatchLimits } from './record-batch-sink';
 
@@ -26,7 +26,7 @@ export function createFirehoseSink(options: FirehoseSinkOptions): EventSink {
       name: 'firehose',
       limits: FIREHOSE_LIMITS,
       toEntry(envelope) {
-        const data = Buffer.from(`${JSON.stringify(toEventStreamRecord(envelope))}\n`, 'utf8');
+        const data = Buffer.from(`${eventStreamRecordJson(envelope)}\n`, 'utf8');
         return { entry: { Data: data }, bytes: data.length };
       },
       async put(entries) {

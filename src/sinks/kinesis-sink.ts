@@ -1,6 +1,6 @@
 import { KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import type { Logger } from '../logger';
-import { toEventStreamRecord } from '../mapping/event-stream-record';
+import { eventStreamRecordJson } from '../mapping/event-stream-json';
 import type { EventSink } from './event-sink';
 import { createRecordBatchSink, type RecordBatchLimits } from './record-batch-sink';
 
@@ -27,7 +27,7 @@ export function createKinesisSink(options: KinesisSinkOptions): EventSink {
       name: 'kinesis',
       limits: KINESIS_LIMITS,
       toEntry(envelope) {
-        const data = Buffer.from(JSON.stringify(toEventStreamRecord(envelope)), 'utf8');
+        const data = Buffer.from(eventStreamRecordJson(envelope), 'utf8');
         const partitionKey = envelope.endpointId;
         return { entry: { Data: data, PartitionKey: partitionKey }, bytes: data.length + Buffer.byteLength(partitionKey, 'utf8') };
       },

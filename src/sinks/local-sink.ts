@@ -1,8 +1,24 @@
-import type { EventStore } from '../local-store/event-store';
+import type { EventStore, StoredEvent } from '../local-store/event-store';
 import type { EventEnvelope } from '../mapping/event-envelope';
-import { toEventStreamRecord } from '../mapping/event-stream-record';
+import { eventStreamRecordJson } from '../mapping/event-stream-json';
 import { allFailed, type DeliveryResult, type EventSink } from './event-sink';
 import { SinkError } from './sink-error';
+
+/** The local store's row of an event; `session_id` as the record has it (only with an id and a start). */
+function toStoredEvent(envelope: EventEnvelope): StoredEvent {
+  const { event } = envelope;
+  const session = event.Session;
+  return {
+    eventId: envelope.eventId,
+    appId: envelope.applicationId,
+    eventType: event.EventType as string,
+    clientId: envelope.endpointId,
+    sessionId: session?.Id && session.StartTimestamp ? session.Id : null,
+    eventTimestamp: Date.parse(event.Timestamp as string),
+    arrivalTimestamp: envelope.receivedAt,
+    recordJson: eventStreamRecordJson(envelope),
+  };
+}
 
 /**
  * The embedded default sink: writes Pinpoint event-stream records into the local SQLite store,
@@ -14,7 +30,7 @@ export function createLocalSink(store: EventStore): EventSink {
     maxBatchEvents: 1000,
     async deliver(envelopes: readonly EventEnvelope[]): Promise<DeliveryResult> {
       try {
-        store.insert(envelopes.map(toEventStreamRecord));
+        store.insert(envelopes.map(toStoredEvent));
         return { rejected: [], failed: [] };
       } catch (err: unknown) {
         const error = new SinkError('transient', (err as Error).message, (err as { code?: string }).code ?? 'SqliteError', { cause: err });

@@ -1,0 +1,50 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { detectClientSdk } from '../../src/legacy/client-sdk';
+import type { ClientSdk, LegacyClientContext, LegacyEventsBody } from '../../src/legacy/types';
+import type { EventEnvelope } from '../../src/mapping/event-envelope';
+import { eventStreamRecordJson } from '../../src/mapping/event-stream-json';
+import { toEventStreamRecord } from '../../src/mapping/event-stream-record';
+import { mapLegacyRequest } from '../../src/mapping/map-legacy-request';
+import { envelopesRow } from '../../src/spool/spool-payload';
+import { allClientFixtures } from '../fixtures/clients';
+import { sampleDecoder } from '../support/legacy-requests';
+
+const header = (headers: Record<string, string>, name: string): string | undefined =>
+  Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
+
+/** Every client generation's events, and every case of the mapping table, mapped. */
+function allEnvelopes(): Array<[string, EventEnvelope[]]> {
+  const fromClients = allClientFixtures().map((f): [string, EventEnvelope[]] => {
+    const sdk = detectClientSdk(header(f.headers, 'user-agent'), header(f.headers, 'x-amz-user-agent'));
+    return [f.name, mapLegacyRequest({ clientContext: f.clientContext, body: { events: f.events }, sdk, receivedAt: 1_700_000_000_123 }, new Map()).envelopes];
+  });
+  const dir = path.join(__dirname, '..', 'fixtures', 'mapping');
+  const fromTable = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f): [string, EventEnvelope[]] => {
+      const c = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { clientContext: LegacyClientContext; body: LegacyEventsBody; sdk: ClientSdk; receivedAt: number };
+      return [f, mapLegacyRequest(c, new Map()).envelopes];
+    });
+  return [...fromClients, ...fromTable];
+}
+
+describe('eventStreamRecordJson', () => {
+  it.each(allEnvelopes())('%s: the same text as JSON.stringify of the record', (_name, envelopes) => {
+    expect(envelopes.length).toBeGreaterThan(0);
+    for (const envelope of envelopes) expect(eventStreamRecordJson(envelope)).toBe(JSON.stringify(toEventStreamRecord(envelope)));
+  });
+
+  it('does not reuse one request’s application part for another that shares the endpoint object', () => {
+    const [envelope] = allEnvelopes()[0]![1];
+    const other: EventEnvelope = { ...envelope!, applicationId: 'other-app', event: { ...envelope!.event, AppTitle: 'Other' } };
+    eventStreamRecordJson(envelope!);
+    expect(JSON.parse(eventStreamRecordJson(other))).toEqual(toEventStreamRecord(other));
+  });
+
+  it('serializes requeued (stored-batch) envelopes the same way', () => {
+    const envelopes = allEnvelopes()[1]![1];
+    const decoded = sampleDecoder(envelopesRow(envelopes).payload);
+    expect(decoded.map(eventStreamRecordJson)).toEqual(envelopes.map((e) => JSON.stringify(toEventStreamRecord(e))));
+  });
+});
