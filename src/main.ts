@@ -23,6 +23,11 @@ export function startService(env: NodeJS.ProcessEnv): void {
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info('listening', { host: config.host, port, ackMode: config.ackMode, sinks: config.sinks });
   });
+  // A port already taken (or not ours to bind) is an operator error: say so in one log line, not a stack.
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    logger.error('cannot listen', { host: config.host, port: config.port, error: err.code, reason: err.message });
+    void deps.close().finally(() => process.exit(1));
+  });
   // Longer than a load balancer's idle timeout (ALB: 60 s), so the proxy never closes first.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

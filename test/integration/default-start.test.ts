@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { allClientFixtures } from '../fixtures/clients';
 import type { ClientFixture } from '../fixtures/clients/device-request';
 import { iosLater } from '../fixtures/clients/ios';
@@ -89,6 +91,23 @@ describe('the default path: no AWS account, SINK=local, ACK_MODE=durable', () =>
 });
 
 describe('configuration errors', () => {
+  it('a port already in use stops start-up with exit code 1 and one log line saying so', async () => {
+    const temp = makeTempDir();
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const result = await runToExit('service', [], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: temp.dir });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe('');
+      const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines).toContainEqual(expect.objectContaining({ level: 'error', message: 'cannot listen', port, error: 'EADDRINUSE' }));
+    } finally {
+      taken.close();
+      temp.remove();
+    }
+  });
+
   it('stop start-up with exit code 1 and one message that lists every problem', async () => {
     const temp = makeTempDir();
     try {
