@@ -16,6 +16,13 @@ export function deliveryWorkerAvailable(): boolean {
 }
 
 /**
+ * The delivery thread's young generation, MB. Its garbage is short-lived (one lease's parsed
+ * rows and records), so a small nursery costs little CPU; V8's default let it grow to tens of MB
+ * (measured under the js-10 bench load: about 40 MB less peak RSS, delivery rate within noise).
+ */
+const WORKER_YOUNG_GENERATION_MB = 8;
+
+/**
  * Runs the forwarder in a worker thread and presents it as a `Forwarder` to the HTTP thread.
  * The HTTP thread's spool only appends; it tells the worker what it committed (coalesced to one
  * message per tick) and learns from it what was delivered, so the full-spool check stays exact.
@@ -29,7 +36,7 @@ export function startDeliveryThread(config: Config, spool: Spool, logger: Logger
   let notifyScheduled = false;
 
   const start = (): void => {
-    worker = new Worker(DELIVERY_WORKER_FILE, { workerData });
+    worker = new Worker(DELIVERY_WORKER_FILE, { workerData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     worker.on('message', (message: FromDeliveryWorker) => {
       switch (message.type) {
         case 'deleted':

@@ -15,6 +15,15 @@ export interface LegacyRequest {
   receivedAt: number;
 }
 
+/**
+ * A legacy request that passed validation, with the JSON texts it was parsed from: durable mode
+ * stores the texts as they are (no re-serialization on the HTTP thread) and maps them at delivery.
+ */
+export interface ValidatedRequest extends LegacyRequest {
+  clientContextJson: string;
+  bodyJson: string;
+}
+
 /** The mapped events, and what was fitted to Pinpoint's limits (to be logged, never silent). */
 export interface MappedRequest {
   applicationId: string;

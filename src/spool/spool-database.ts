@@ -56,6 +56,9 @@ export function spoolPath(dataDir: string): string {
   return path.join(dataDir, 'spool.db');
 }
 
+/** Page cache per spool connection, KiB. */
+const SPOOL_CACHE_KIB = 4096;
+
 /**
  * Opens (creating if needed) the spool database in WAL mode. WAL with synchronous=NORMAL keeps
  * every committed transaction across a killed process; `full` also fsyncs each commit, for
@@ -69,6 +72,9 @@ export function openSpoolDatabase(
   if (!options.readonly) ensureDatabaseFile(file, SCHEMA);
   const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: true });
   db.pragma('busy_timeout = 5000');
+  // The spool is appended at one end and read and deleted at the other: a small page cache holds
+  // both ends (better-sqlite3's default is 16 MB per connection, and the service opens two).
+  db.pragma(`cache_size = -${SPOOL_CACHE_KIB}`);
   if (!options.readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);

@@ -1,7 +1,5 @@
 import type { EventEnvelope } from '../mapping/event-envelope';
-import type { LegacyRequest } from '../mapping/map-legacy-request';
-import type { ValidatedRequest } from '../pipeline/acceptor';
-import type { RequestMapper } from '../pipeline/map-and-report';
+import type { LegacyRequest, ValidatedRequest } from '../mapping/map-legacy-request';
 import { fromStoredBatch, toStoredBatches, type StoredBatch } from './stored-batch';
 
 /** One spool row to append: the events of one request (or one requeued event). */
@@ -43,7 +41,7 @@ export function envelopesRow(envelopes: readonly EventEnvelope[]): SpoolRow {
 }
 
 /** Decodes both kinds of payload; stored requests are mapped with `mapRequest`. */
-export function createPayloadDecoder(mapRequest: RequestMapper): PayloadDecoder {
+export function createPayloadDecoder(mapRequest: (request: LegacyRequest) => EventEnvelope[]): PayloadDecoder {
   return (payload, only) => {
     const stored = JSON.parse(payload) as StoredRequest | StoredBatch;
     if (!('legacyRequest' in stored)) return fromStoredBatch(stored, only);
