@@ -18,6 +18,8 @@ export interface BenchPlan {
   settleMaxSeconds: number;
   shapes: ShapePlan[];
   coalescing: { requests: number; drainTimeoutSeconds: number };
+  /** The local store phase: seconds of fresh js-10 events, and the longest wait for the spool to empty. */
+  localStore: { seconds: number; drainTimeoutSeconds: number };
   quota: { seconds: number; steadyFromSeconds: number; requestsPerSecond: number; callsPerSecond: number; ceilingEventsPerSecond: number };
   /** Hard stop for the whole run. */
   deadlineSeconds: number;
@@ -43,6 +45,7 @@ export function createPlan(quick: boolean): BenchPlan {
       { shape: 'android-gzip', ...other, devices: 300 },
     ],
     coalescing: { requests: quick ? 300 : 2000, drainTimeoutSeconds: quick ? 20 : 60 },
+    localStore: { seconds: quick ? 2 : 5, drainTimeoutSeconds: quick ? 20 : 60 },
     // 300 req/s × 10 events offers twice the 1 500 events/s that 15 calls/s × 100 events allow.
     quota: { seconds: quick ? 8 : 20, steadyFromSeconds: quick ? 3 : 5, requestsPerSecond: 300, callsPerSecond: 15, ceilingEventsPerSecond: 1500 },
     deadlineSeconds: quick ? 240 : 840,
@@ -54,5 +57,7 @@ export function estimateSeconds(plan: BenchPlan, targets: number): number {
   const perTarget = plan.shapes.reduce((sum, s) => sum + plan.warmupSeconds + s.rounds * (s.seconds + 0.3), 0);
   const drain = (plan.coalescing.requests * 10) / plan.quota.ceilingEventsPerSecond;
   const delivery = drain + plan.quota.seconds + 5;
-  return Math.round(perTarget * targets + delivery + 5);
+  // Fresh events are taken about three times slower than they are accepted (measured).
+  const localStore = plan.localStore.seconds * 4;
+  return Math.round(perTarget * targets + delivery + localStore + 5);
 }

@@ -1,4 +1,5 @@
 import type { DeliveryResult } from './delivery-phase';
+import type { LocalStoreResult } from './local-store-phase';
 import type { LoadCell, RoundResult } from './load-phase';
 import type { ShapeId } from './request-shapes';
 import { TARGETS, type TargetId } from './targets';
@@ -197,6 +198,18 @@ export function formatLoadTable(summaries: readonly CellSummary[], describe: (sh
     ]);
   }
   return table(header, rows);
+}
+
+/** The local store section: fresh events accepted, and taken out of the spool during and after the load. */
+export function formatLocalStore(result: LocalStoreResult | { unavailable: string }): string {
+  const label = TARGETS['durable-local'].label;
+  if ('unavailable' in result) return `Local store (${label}): n/a (${result.unavailable})`;
+  return [
+    `Local store (${label}, js-10 with fresh events, ${result.loadSeconds.toFixed(0)} s)`,
+    `  accepted ${fmt(result.acceptedEventsPerSecond)} events/s; delivered to events.db ${fmt(result.deliveredDuringLoadPerSecond)} events/s during the load, ` +
+      `${fmt(result.drainEventsPerSecond)} events/s after it (${fmt(result.backlogAtEnd)} spooled events in ${result.drainSeconds.toFixed(1)} s` +
+      `${result.drained ? '' : ', NOT fully drained'})`,
+  ].join('\n');
 }
 
 /** The delivery section: coalescing and sustained throughput under the quota. */

@@ -4,8 +4,9 @@ import { join, relative, resolve } from 'node:path';
 import { killAllProcessesNow, startProcess, stopAllProcesses, type RunningProcess } from './child-processes';
 import { runDeliveryPhase, type DeliveryResult } from './delivery-phase';
 import { runLoadPhase, type LoadTarget } from './load-phase';
+import { runLocalStorePhase, type LocalStoreResult } from './local-store-phase';
 import { createPlan, estimateSeconds, type BenchPlan } from './plan';
-import { evaluate, formatDelivery, formatLoadTable, formatVerdicts, summarizeCells } from './report';
+import { evaluate, formatDelivery, formatLoadTable, formatLocalStore, formatVerdicts, summarizeCells } from './report';
 import { buildShape, type ShapeId } from './request-shapes';
 import { createRssSampler, type RssSampler } from './rss-sampler';
 import { parseTargetList, TARGETS, type TargetContext, type TargetId } from './targets';
@@ -89,6 +90,12 @@ async function main(): Promise<string> {
     const targets = await startTargets(loadIds, context, tmp, sampler);
     log('load rounds:');
     const cells = await runLoadPhase({ plan, targets, sampler, helperPids: [standIn.process.pid], now, log });
+    const local = targets.find((t) => t.id === 'durable-local' && t.process && t.spoolFile && t.unavailable === undefined);
+    let localStore: LocalStoreResult | { unavailable: string } | undefined;
+    if (local?.process && local.spoolFile) {
+      log('local store (durable/local, fresh events):');
+      localStore = await runLocalStorePhase({ plan, proxy: local.process, spoolFile: local.spoolFile, shape: buildShape('js-10', 300, now) });
+    }
     const targetPeaks = targets.map((t) => ({
       id: t.id,
       label: TARGETS[t.id].label,
@@ -109,6 +116,10 @@ async function main(): Promise<string> {
     log(`Load: ${plan.connections} connections, median of the rounds (ratios: median of per-round ratios to the same round's reference)`);
     log(formatLoadTable(summaries, (shape: ShapeId) => descriptions.get(shape) ?? shape));
     log('');
+    if (localStore) {
+      log(formatLocalStore(localStore));
+      log('');
+    }
     log(formatDelivery(deliveryResult));
     log('');
     log('PASS/FAIL');
@@ -129,6 +140,7 @@ async function main(): Promise<string> {
       plan,
       targets: targetPeaks,
       load: summaries.map((s) => ({ ...s, roundResults: cells.find((c) => c.target === s.target && c.shape === s.shape)?.rounds ?? [] })),
+      localStore: localStore ?? null,
       delivery: deliveryResult ?? null,
       verdicts,
     };

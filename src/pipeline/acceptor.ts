@@ -5,5 +5,7 @@ import type { ValidatedRequest } from '../mapping/map-legacy-request';
  * durably (durable mode). Resolves only once the events are safe; throws a ProxyError otherwise.
  */
 export interface Acceptor {
+  /** Throws a RetryLaterError when no request can be taken now (a full spool), before any work is spent on it. */
+  admit(): void;
   accept(request: ValidatedRequest): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { requestRow } from '../spool/spool-payload';
-import type { Spool } from '../spool/spool';
+import { SpoolFullError, type Spool } from '../spool/spool';
 import type { Acceptor } from './acceptor';
 
 /**
@@ -8,6 +8,9 @@ import type { Acceptor } from './acceptor';
  */
 export function createDurableAcceptor(spool: Spool, onStored: () => void): Acceptor {
   return {
+    admit() {
+      if (spool.isFull()) throw new SpoolFullError(spool.maxEvents);
+    },
     async accept(request) {
       await spool.append(requestRow(request));
       onStored();

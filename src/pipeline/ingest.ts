@@ -34,6 +34,7 @@ export function createIngest(deps: IngestDeps): Ingest {
   const { validator, inflatedBodyLimit, acceptor } = deps;
   const budget = createByteBudget(WORK_BUDGET_BYTES);
   return async (request) => {
+    acceptor.admit();
     const context = decodeClientContext(request.clientContext, request.clientContextEncoding);
     const clientContext = validator.clientContext(context.value);
     const inflated = await inflateBody(request.body, request.contentEncoding, inflatedBodyLimit);

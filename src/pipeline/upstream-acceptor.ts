@@ -26,6 +26,7 @@ function toProxyError(error: SinkError): ProxyError {
  */
 export function createUpstreamAcceptor(sink: EventSink, mapRequest: RequestMapper, logger: Logger): Acceptor {
   return {
+    admit() {},
     async accept(request) {
       const result = await sink.deliver(mapRequest(request));
       for (const rejected of result.rejected) {

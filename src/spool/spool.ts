@@ -85,7 +85,7 @@ interface RowRef {
 export class Spool {
   private readonly db: Database.Database;
   private readonly sinks: readonly string[];
-  private readonly maxEvents: number;
+  readonly maxEvents: number;
   private readonly now: () => number;
   private readonly decode: PayloadDecoder;
   private readonly streams = new Map<string, StreamState>();

@@ -134,6 +134,9 @@ describe('durable mode with the Pinpoint sink', () => {
     expect([android.status, ios.status, js.status]).toEqual([503, 503, 400]);
     expect(js.headers.get('x-amzn-errortype')).toBe('ThrottlingException');
     expect(JSON.parse(js.body)).toEqual(expect.objectContaining({ __type: 'ThrottlingException' }));
+    // No work is spent on a request that could not be stored: even a malformed one is told to retry later.
+    const malformed = await fetch(`${url}/2014-06-05/events`, { method: 'POST', headers: { 'x-amz-Client-Context': '{}' }, body: '{' });
+    expect(malformed.status).toBe(503);
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual(expect.objectContaining({ spool: expect.objectContaining({ full: true, storedEvents: 10 }) }));
