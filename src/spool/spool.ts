@@ -6,7 +6,7 @@ import type { PayloadDecoder, SpoolRow } from './spool-payload';
 
 /** An event handed to the forwarder, with its place in the spool. */
 export interface LeasedEvent {
-  /** The spool row (one request and device) the event belongs to. */
+  /** The spool row (one request, or one requeued event) the event belongs to. */
   seq: number;
   /** Attempts already made for this sink (0 for a first delivery). */
   attempts: number;

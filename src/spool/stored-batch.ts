@@ -6,9 +6,9 @@ const COMMON_FIELDS = ['AppPackageName', 'AppTitle', 'AppVersionCode', 'SdkName'
 type CommonFields = Pick<Event, (typeof COMMON_FIELDS)[number]>;
 
 /**
- * How the spool stores the events of one request: what they share (application, endpoint,
- * arrival, the app and SDK fields of each event) once, then each event with its id. Fewer bytes
- * to write, read and parse than one envelope per event.
+ * How the spool stores events that are already mapped (a dead letter requeued by the CLI): what
+ * they share (application, endpoint, arrival, the app and SDK fields of each event) once, then
+ * each event with its id. Accepted requests are stored as they arrived instead (`spool-payload.ts`).
  */
 export interface StoredBatch {
   applicationId: string;
