@@ -197,6 +197,7 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
         await Promise.race([sleep(pollMs), wakeSignal]);
         continue;
       }
+      for (const seq of lease.undecodableRows) logger.error('undecodable spool row dead-lettered', { sink: lease.sink, seq });
       settle(state, lease, await deliver(state, lease));
     }
   };

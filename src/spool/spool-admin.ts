@@ -63,6 +63,12 @@ export function spoolStats(db: Database.Database, configuredSinks: readonly stri
   };
 }
 
+/** The envelope of a dead letter, or undefined for a whole undecodable spool row (kept as its payload). */
+function parseDeadLetter(text: string): EventEnvelope | undefined {
+  const parsed = JSON.parse(text) as EventEnvelope | { undecodablePayload: string };
+  return 'undecodablePayload' in parsed ? undefined : parsed;
+}
+
 /** Lists dead letters, oldest first. */
 export function listDeadLetters(db: Database.Database, options: { sink?: string; limit: number }): DeadLetter[] {
   const rows = db
@@ -76,13 +82,13 @@ export function listDeadLetters(db: Database.Database, options: { sink?: string;
     envelope: string;
   }>;
   return rows.map((row) => {
-    const envelope = JSON.parse(row.envelope) as EventEnvelope;
+    const envelope = parseDeadLetter(row.envelope);
     return {
       id: row.id,
       sink: row.sink,
       eventId: row.event_id,
-      applicationId: envelope.applicationId,
-      eventType: envelope.event.EventType ?? '',
+      applicationId: envelope?.applicationId ?? '',
+      eventType: envelope?.event.EventType ?? '',
       message: row.message,
       failedAt: new Date(row.failed_at).toISOString(),
     };
@@ -92,7 +98,8 @@ export function listDeadLetters(db: Database.Database, options: { sink?: string;
 /**
  * Puts dead letters back in the queue of the sink that refused them (and only that sink):
  * the event is stored again, marked for that sink, with a retry due now. A running service
- * picks it up on its next look at the retries. Returns how many were requeued.
+ * picks it up on its next look at the retries. Undecodable spool rows stay where they are: they
+ * cannot be delivered, only inspected. Returns how many were requeued.
  */
 export function requeueDeadLetters(db: Database.Database, selection: 'all' | readonly number[]): number {
   const select = db.prepare('SELECT id, sink, event_id, envelope FROM dead_letters WHERE id = ?');
@@ -106,7 +113,8 @@ export function requeueDeadLetters(db: Database.Database, selection: 'all' | rea
     for (const id of ids) {
       const row = select.get(id) as { id: number; sink: string; event_id: string; envelope: string } | undefined;
       if (!row) continue;
-      const envelope = JSON.parse(row.envelope) as EventEnvelope;
+      const envelope = parseDeadLetter(row.envelope);
+      if (!envelope) continue;
       const stored = envelopesRow([envelope]);
       const seq = Number(insertBatch.run(stored.receivedAt, row.sink, stored.payload).lastInsertRowid);
       insertRetry.run(row.sink, seq, JSON.stringify([envelope.eventId]));

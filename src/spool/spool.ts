@@ -21,6 +21,8 @@ export interface Lease {
   events: LeasedEvent[];
   /** Highest stream seq this lease covers, when it took fresh rows. */
   streamTo: number | undefined;
+  /** Rows that could not be decoded; they are already in the dead letters (see `deadLetterRow`). */
+  undecodableRows: number[];
 }
 
 /**
@@ -211,12 +213,18 @@ export class Spool {
       }
     }
     let streamTo: number | undefined;
+    const undecodable: Array<{ seq: number; payload: string; reason: string }> = [];
     if (fresh && events.length < max) {
       for (const row of this.statements.fresh.iterate(stream.leasedUpTo, max) as IterableIterator<{ seq: number; payload: string }>) {
-        for (const envelope of this.decode(row.payload)) {
-          events.push({ seq: row.seq, attempts: 0, fromRetry: false, envelope });
-        }
         streamTo = row.seq;
+        let envelopes: EventEnvelope[];
+        try {
+          envelopes = this.decode(row.payload);
+        } catch (err: unknown) {
+          undecodable.push({ seq: row.seq, payload: row.payload, reason: (err as Error).message });
+          continue;
+        }
+        for (const envelope of envelopes) events.push({ seq: row.seq, attempts: 0, fromRetry: false, envelope });
         if (events.length >= max) break;
       }
       if (streamTo !== undefined) {
@@ -224,7 +232,20 @@ export class Spool {
         stream.open.push({ to: streamTo, done: false });
       }
     }
-    return events.length > 0 ? { sink, events, streamTo } : undefined;
+    for (const row of undecodable) this.deadLetterRow(sink, row);
+    // A lease of only undecodable rows still moves the cursor past them when completed.
+    const undecodableRows = undecodable.map((row) => row.seq);
+    return events.length > 0 || undecodableRows.length > 0 ? { sink, events, streamTo, undecodableRows } : undefined;
+  }
+
+  /**
+   * A row that cannot be turned back into events (corrupted, or written by a version whose
+   * payload this one cannot read) would fail every lease and hold back the sink: it goes to the
+   * dead letters whole, with its payload, and the cursor moves past it.
+   */
+  private deadLetterRow(sink: string, row: { seq: number; payload: string; reason: string }): void {
+    const message = `Undecodable spool row ${row.seq}: ${row.reason}`.slice(0, 2000);
+    this.statements.deadLetter.run(sink, `spool-row-${row.seq}`, message, this.now(), JSON.stringify({ undecodablePayload: row.payload }));
   }
 
   /**

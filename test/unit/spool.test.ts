@@ -124,6 +124,37 @@ describe('Spool (real SQLite file)', () => {
     spool.close();
   });
 
+  it('dead-letters a row it cannot decode, whole, delivers the rows around it, and keeps it out of requeue', async () => {
+    const spool = open(['a']);
+    await spool.append({ receivedAt: clock, eventCount: 2, payload: '{"legacyRequest":{"receivedAt":1}}' });
+    await spool.append(deviceRow('d1', 2));
+    const lease = spool.lease('a', 100, true)!;
+    expect(lease.undecodableRows).toHaveLength(1);
+    expect(lease.events.map((e) => e.envelope.endpointId)).toEqual(['d1', 'd1']);
+    spool.complete(lease, { rejected: [], failed: [], retryAt: clock });
+    expect(spool.storedEvents()).toBe(0);
+    expect(spool.lease('a', 100, true)).toBeUndefined();
+    spool.close();
+    const db = openSpoolDatabase(file, 'normal');
+    expect(listDeadLetters(db, { limit: 10 })).toEqual([
+      expect.objectContaining({ sink: 'a', eventId: `spool-row-${lease.undecodableRows[0]}`, message: expect.stringMatching(/^Undecodable spool row/), applicationId: '', eventType: '' }),
+    ]);
+    expect(requeueDeadLetters(db, 'all')).toBe(0);
+    expect(listDeadLetters(db, { limit: 10 })).toHaveLength(1);
+    db.close();
+  });
+
+  it('moves the cursor past a lease of undecodable rows only', async () => {
+    const spool = open(['a']);
+    await spool.append({ receivedAt: clock, eventCount: 1, payload: 'not json' });
+    const lease = spool.lease('a', 100, true)!;
+    expect(lease.events).toEqual([]);
+    spool.complete(lease, { rejected: [], failed: [], retryAt: clock });
+    expect(spool.storedEvents()).toBe(0);
+    expect(spool.lease('a', 100, true)).toBeUndefined();
+    spool.close();
+  });
+
   it('refuses appends beyond SPOOL_MAX_EVENTS without touching what is stored', async () => {
     const spool = open(['a'], 5);
     await spool.append(deviceRow('d0', 4));
