@@ -3,7 +3,7 @@ import { iosLater } from '../fixtures/clients/ios';
 import { eventStorePath, openEventStore } from '../../src/local-store/event-store';
 import { replayFixture } from '../support/legacy-clients';
 import { waitFor } from '../support/legacy-sender';
-import { runToExit, startProxyProcess, type ProxyProcess } from '../support/proxy-process';
+import { killProxyProcess, type ProxyProcess, runToExit, startProxyProcess } from '../support/proxy-process';
 import { makeTempDir } from '../support/temp-dir';
 
 /**
@@ -14,10 +14,7 @@ describe('PINPOINT_APP_ID_MAP in durable mode (built service, delivery thread)',
   const temp = makeTempDir();
   let service: ProxyProcess | undefined;
   afterAll(async () => {
-    if (service && service.child.exitCode === null) {
-      service.child.kill('SIGKILL');
-      await service.exited;
-    }
+    await killProxyProcess(service);
     temp.remove();
   });
 

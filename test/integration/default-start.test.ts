@@ -7,7 +7,7 @@ import { iosLater } from '../fixtures/clients/ios';
 import { eventStorePath, openEventStore } from '../../src/local-store/event-store';
 import { replayFixture } from '../support/legacy-clients';
 import { waitFor } from '../support/legacy-sender';
-import { runToExit, startProxyProcess, type ProxyProcess } from '../support/proxy-process';
+import { killProxyProcess, type ProxyProcess, runToExit, startProxyProcess } from '../support/proxy-process';
 import { makeTempDir } from '../support/temp-dir';
 
 /** The fields of an event-stream record that carry one legacy event, written from the fixture. */
@@ -41,10 +41,7 @@ describe('the default path: no AWS account, SINK=local, ACK_MODE=durable', () =>
     temp = makeTempDir();
   });
   afterAll(async () => {
-    if (service && service.child.exitCode === null) {
-      service.child.kill('SIGKILL');
-      await service.exited;
-    }
+    await killProxyProcess(service);
     temp.remove();
   });
 

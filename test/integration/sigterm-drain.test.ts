@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { inParallel, sendLegacy, taggedEvent, waitFor, type SenderKind } from '../support/legacy-sender';
 import { startPinpointStandIn, type PinpointStandIn } from '../support/pinpoint-stand-in';
-import { durablePinpointEnv, startProxyProcess, type ProxyProcess } from '../support/proxy-process';
+import { durablePinpointEnv, killProxyProcess, type ProxyProcess, startProxyProcess } from '../support/proxy-process';
 import { makeTempDir } from '../support/temp-dir';
 
 /**
@@ -60,10 +60,7 @@ describe('SIGTERM drain', () => {
     standIn = await startPinpointStandIn();
   });
   afterEach(async () => {
-    for (const service of services.splice(0)) {
-      if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGKILL');
-      await service.exited;
-    }
+    for (const service of services.splice(0)) await killProxyProcess(service);
     await standIn.close();
     temp.remove();
   });

@@ -4,7 +4,7 @@ import type { DeadLetter, SpoolStats } from '../../src/spool/spool-admin';
 import { sendLegacy, taggedEvent, waitFor } from '../support/legacy-sender';
 import { startFirehoseStandIn, type FirehoseStandIn } from '../support/firehose-stand-in';
 import { startPinpointStandIn, type PinpointStandIn } from '../support/pinpoint-stand-in';
-import { runToExit, STAND_IN_CREDENTIALS_ENV, startProxyProcess, type ProxyProcess } from '../support/proxy-process';
+import { killProxyProcess, type ProxyProcess, runToExit, STAND_IN_CREDENTIALS_ENV, startProxyProcess } from '../support/proxy-process';
 import { makeTempDir } from '../support/temp-dir';
 
 const STREAM = 'cli-events';
@@ -61,10 +61,7 @@ describe('spool CLI on a live spool', () => {
     });
   });
   afterAll(async () => {
-    for (const service of services) {
-      if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGKILL');
-      await service.exited;
-    }
+    for (const service of services) await killProxyProcess(service);
     await pinpoint?.close();
     await firehose?.close();
     temp.remove();

@@ -102,3 +102,10 @@ export function startProxyProcess(env: Record<string, string>): Promise<ProxyPro
     });
   });
 }
+
+/** Kills a service a test started, unless it has already ended, and waits until it has exited. */
+export async function killProxyProcess(service: ProxyProcess | undefined): Promise<void> {
+  if (!service) return;
+  if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGKILL');
+  await service.exited;
+}
