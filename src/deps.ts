@@ -11,12 +11,10 @@ import { createDurableAcceptor } from './pipeline/durable-acceptor';
 import { createIngest } from './pipeline/ingest';
 import { createRequestMapper } from './pipeline/map-and-report';
 import { createUpstreamAcceptor } from './pipeline/upstream-acceptor';
-import { createSink, startConfiguredForwarder, type DepsOptions } from './sink-factory';
+import { createSink, openConfiguredSpool, startConfiguredForwarder, type DepsOptions } from './sink-factory';
 import type { EventSink } from './sinks/event-sink';
 import { createFanoutSink } from './sinks/fanout-sink';
-import { openSpoolDatabase, spoolPath } from './spool/spool-database';
-import { Spool } from './spool/spool';
-import { createPayloadDecoder } from './spool/spool-payload';
+import type { Spool } from './spool/spool';
 
 export type { DepsOptions } from './sink-factory';
 
@@ -48,16 +46,9 @@ export function createDeps(config: Config, logger: Logger, options: DepsOptions 
   let readiness: () => Readiness;
   let spool: Spool | undefined;
   let forwarder: Forwarder | undefined;
-  const mapRequest = createRequestMapper(config.appIdMap, logger);
   if (config.ackMode === 'durable') {
     const worker = useDeliveryWorker(config, options);
-    const durableSpool = new Spool({
-      db: openSpoolDatabase(spoolPath(config.dataDir), config.spoolSync, { checkpoints: !worker }),
-      sinks: config.sinks,
-      maxEvents: config.spoolMaxEvents,
-      now: Date.now,
-      decode: createPayloadDecoder(mapRequest),
-    });
+    const durableSpool = openConfiguredSpool(config, logger, { checkpoints: !worker });
     let running: Forwarder;
     if (worker) {
       running = startDeliveryThread(config, durableSpool, logger);
@@ -83,7 +74,7 @@ export function createDeps(config: Config, logger: Logger, options: DepsOptions 
   } else {
     sinks = config.sinks.map((name) => createSink(name, config, logger, options));
     const sink = sinks.length === 1 ? (sinks[0] as EventSink) : createFanoutSink(sinks);
-    acceptor = createUpstreamAcceptor(sink, mapRequest, logger);
+    acceptor = createUpstreamAcceptor(sink, createRequestMapper(config.appIdMap, logger), logger);
     readiness = () => ({ ready: true, details: { ackMode: 'upstream', sinks: config.sinks } });
   }
   const ingest = createIngest({

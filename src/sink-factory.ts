@@ -12,7 +12,10 @@ import { createKinesisSink } from './sinks/kinesis-sink';
 import { createLocalSink } from './sinks/local-sink';
 import { createPinpointSink } from './sinks/pinpoint-sink';
 import { createRateLimiter } from './sinks/rate-limiter';
-import type { Spool } from './spool/spool';
+import { createRequestMapper } from './pipeline/map-and-report';
+import { openSpoolDatabase, spoolPath } from './spool/spool-database';
+import { Spool } from './spool/spool';
+import { createPayloadDecoder } from './spool/spool-payload';
 
 /**
  * What the environment cannot carry safely. `credentials` replaces the SDK's default provider
@@ -73,6 +76,20 @@ export function createSink(name: SinkName, config: Config, logger: Logger, optio
         logger: logger.child({ sink: 'firehose' }),
       });
   }
+}
+
+/**
+ * The spool of `DATA_DIR`, for the HTTP thread or the delivery thread (each opens its own
+ * connection). `checkpoints: false` leaves WAL checkpoints to the other connection.
+ */
+export function openConfiguredSpool(config: Config, logger: Logger, options: { checkpoints?: boolean } = {}): Spool {
+  return new Spool({
+    db: openSpoolDatabase(spoolPath(config.dataDir), config.spoolSync, options),
+    sinks: config.sinks,
+    maxEvents: config.spoolMaxEvents,
+    now: Date.now,
+    decode: createPayloadDecoder(createRequestMapper(config.appIdMap, logger)),
+  });
 }
 
 /**

@@ -77,7 +77,9 @@ export function startDeliveryThread(config: Config, spool: Spool, logger: Logger
       stopping = true;
       const done = new Promise<void>((resolve) => (drained = resolve));
       send({ type: 'drain', graceMs });
-      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, graceMs + 5000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([done, new Promise((resolve) => (timer = setTimeout(resolve, graceMs + 5000)))]);
+      clearTimeout(timer);
       await worker.terminate();
     },
     async stop() {

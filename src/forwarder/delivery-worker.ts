@@ -1,10 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '../logger';
-import { createSink, startConfiguredForwarder } from '../sink-factory';
-import { openSpoolDatabase, spoolPath } from '../spool/spool-database';
-import { Spool } from '../spool/spool';
-import { createPayloadDecoder } from '../spool/spool-payload';
-import { createRequestMapper } from '../pipeline/map-and-report';
+import { createSink, openConfiguredSpool, startConfiguredForwarder } from '../sink-factory';
 import type { DeliveryWorkerData, FromDeliveryWorker, ToDeliveryWorker } from './delivery-messages';
 
 /**
@@ -19,13 +15,7 @@ function runDeliveryWorker(): void {
   const logger = createLogger(config.logLevel).child({ thread: 'delivery' });
   const post = (message: FromDeliveryWorker): void => port.postMessage(message);
   const sinks = config.sinks.map((name) => createSink(name, config, logger, {}));
-  const spool = new Spool({
-    db: openSpoolDatabase(spoolPath(config.dataDir), config.spoolSync),
-    sinks: sinks.map((s) => s.name),
-    maxEvents: config.spoolMaxEvents,
-    now: Date.now,
-    decode: createPayloadDecoder(createRequestMapper(config.appIdMap, logger)),
-  });
+  const spool = openConfiguredSpool(config, logger);
   const forwarder = startConfiguredForwarder(config, spool, sinks, logger, (events) => post({ type: 'deleted', events }));
   const healthTimer = setInterval(() => post({ type: 'health', health: forwarder.health() }), 250);
   port.on('message', (message: ToDeliveryWorker) => {

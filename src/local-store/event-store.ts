@@ -109,6 +109,7 @@ export function openEventStore(file: string, options: { readonly?: boolean } = {
   const newest = db.prepare(
     'SELECT id, record FROM events WHERE id > ? AND (? IS NULL OR app_id = ?) ORDER BY id DESC LIMIT ?',
   );
+  const countAll = db.prepare('SELECT COUNT(*) FROM events').pluck();
   return {
     insert: (records) => (records.length === 0 ? 0 : insertAll(records)),
     tail: ({ appId, limit, afterId }) => {
@@ -118,7 +119,7 @@ export function openEventStore(file: string, options: { readonly?: boolean } = {
         lastId: rows[rows.length - 1]?.id ?? afterId ?? 0,
       };
     },
-    count: () => db.prepare('SELECT COUNT(*) FROM events').pluck().get() as number,
+    count: () => countAll.get() as number,
     close: () => db.close(),
   };
 }

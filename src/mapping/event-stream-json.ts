@@ -1,6 +1,6 @@
 import type { PublicEndpoint } from '@aws-sdk/client-pinpoint';
 import type { EventEnvelope } from './event-envelope';
-import { toEventStreamRecord } from './event-stream-record';
+import { recordSession, sharedRecordFields } from './event-stream-record';
 
 /** The `application`, `client` and `device` JSON of a request's events, and what it was built from. */
 interface SharedPart {
@@ -32,8 +32,8 @@ function sharedPart(envelope: EventEnvelope): string {
   ) {
     return cached.json;
   }
-  const record = toEventStreamRecord(envelope);
-  const json = `"application":${JSON.stringify(record.application)},"client":${JSON.stringify(record.client)},"device":${JSON.stringify(record.device)}`;
+  const shared = sharedRecordFields(envelope);
+  const json = `"application":${JSON.stringify(shared.application)},"client":${JSON.stringify(shared.client)},"device":${JSON.stringify(shared.device)}`;
   sharedParts.set(envelope.endpoint, {
     applicationId: envelope.applicationId,
     endpointId: envelope.endpointId,
@@ -55,15 +55,10 @@ function sharedPart(envelope: EventEnvelope): string {
  */
 export function eventStreamRecordJson(envelope: EventEnvelope): string {
   const { event } = envelope;
-  let json =
+  const json =
     `{"event_type":${JSON.stringify(event.EventType)},"event_timestamp":${Date.parse(event.Timestamp as string)},` +
     `"arrival_timestamp":${envelope.receivedAt},"event_version":"3.0","event_id":${JSON.stringify(envelope.eventId)},` +
     `${sharedPart(envelope)},"attributes":${JSON.stringify(event.Attributes ?? {})},"metrics":${JSON.stringify(event.Metrics ?? {})}`;
-  const session = event.Session;
-  if (session?.Id && session.StartTimestamp) {
-    json += `,"session":{"session_id":${JSON.stringify(session.Id)},"start_timestamp":${Date.parse(session.StartTimestamp)}`;
-    if (session.StopTimestamp) json += `,"stop_timestamp":${Date.parse(session.StopTimestamp)}`;
-    json += '}';
-  }
-  return `${json}}`;
+  const session = recordSession(event.Session);
+  return session ? `${json},"session":${JSON.stringify(session)}}` : `${json}}`;
 }

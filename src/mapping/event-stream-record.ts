@@ -1,3 +1,4 @@
+import type { Event } from '@aws-sdk/client-pinpoint';
 import type { EventEnvelope } from './event-envelope';
 
 /**
@@ -40,8 +41,11 @@ function toLocale(code: string): NonNullable<EventStreamRecord['device']['locale
   return locale;
 }
 
-/** Builds the event-stream record of one mapped event (pure; on the delivery hot path). */
-export function toEventStreamRecord(envelope: EventEnvelope): EventStreamRecord {
+/** The record fields every event of one request shares: application, client and device. */
+export type SharedRecordFields = Pick<EventStreamRecord, 'application' | 'client' | 'device'>;
+
+/** The application, client and device of an event's record (equal for all events of a request). */
+export function sharedRecordFields(envelope: EventEnvelope): SharedRecordFields {
   const { event, endpoint } = envelope;
   const demographic = endpoint.Demographic ?? {};
   const application: EventStreamRecord['application'] = { app_id: envelope.applicationId };
@@ -63,22 +67,37 @@ export function toEventStreamRecord(envelope: EventEnvelope): EventStreamRecord 
     if (demographic.Platform !== undefined) device.platform.name = demographic.Platform;
     if (demographic.PlatformVersion !== undefined) device.platform.version = demographic.PlatformVersion;
   }
+  return { application, client: { client_id: envelope.endpointId }, device };
+}
+
+/** The record's session id: records carry a session only when the event has an id and a start. */
+export function recordSessionId(session: Event['Session']): string | undefined {
+  return session?.Id && session.StartTimestamp ? session.Id : undefined;
+}
+
+/** The record's session, when `recordSessionId` says it has one. */
+export function recordSession(session: Event['Session']): EventStreamRecord['session'] {
+  const sessionId = recordSessionId(session);
+  if (sessionId === undefined || !session?.StartTimestamp) return undefined;
+  const result: NonNullable<EventStreamRecord['session']> = { session_id: sessionId, start_timestamp: Date.parse(session.StartTimestamp) };
+  if (session.StopTimestamp) result.stop_timestamp = Date.parse(session.StopTimestamp);
+  return result;
+}
+
+/** Builds the event-stream record of one mapped event (pure). */
+export function toEventStreamRecord(envelope: EventEnvelope): EventStreamRecord {
+  const { event } = envelope;
   const record: EventStreamRecord = {
     event_type: event.EventType as string,
     event_timestamp: Date.parse(event.Timestamp as string),
     arrival_timestamp: envelope.receivedAt,
     event_version: '3.0',
     event_id: envelope.eventId,
-    application,
-    client: { client_id: envelope.endpointId },
-    device,
+    ...sharedRecordFields(envelope),
     attributes: event.Attributes ?? {},
     metrics: event.Metrics ?? {},
   };
-  const session = event.Session;
-  if (session?.Id && session.StartTimestamp) {
-    record.session = { session_id: session.Id, start_timestamp: Date.parse(session.StartTimestamp) };
-    if (session.StopTimestamp) record.session.stop_timestamp = Date.parse(session.StopTimestamp);
-  }
+  const session = recordSession(event.Session);
+  if (session) record.session = session;
   return record;
 }

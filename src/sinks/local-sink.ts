@@ -1,19 +1,19 @@
 import type { EventStore, StoredEvent } from '../local-store/event-store';
 import type { EventEnvelope } from '../mapping/event-envelope';
 import { eventStreamRecordJson } from '../mapping/event-stream-json';
+import { recordSessionId } from '../mapping/event-stream-record';
 import { allFailed, type DeliveryResult, type EventSink } from './event-sink';
 import { SinkError } from './sink-error';
 
-/** The local store's row of an event; `session_id` as the record has it (only with an id and a start). */
+/** The local store's row of an event: its record as JSON, and the columns queries filter on. */
 function toStoredEvent(envelope: EventEnvelope): StoredEvent {
   const { event } = envelope;
-  const session = event.Session;
   return {
     eventId: envelope.eventId,
     appId: envelope.applicationId,
     eventType: event.EventType as string,
     clientId: envelope.endpointId,
-    sessionId: session?.Id && session.StartTimestamp ? session.Id : null,
+    sessionId: recordSessionId(event.Session) ?? null,
     eventTimestamp: Date.parse(event.Timestamp as string),
     arrivalTimestamp: envelope.receivedAt,
     recordJson: eventStreamRecordJson(envelope),
