@@ -93,8 +93,17 @@ export function openConfiguredSpool(config: Config, logger: Logger, options: { c
 }
 
 /**
- * The forwarder over the configured sinks: remote sinks are paced at `FORWARD_MAX_RPS`, with
- * evenly spaced calls (burst 1), since a burst would overshoot a quota counted per rolling second.
+ * Share of `FORWARD_MAX_RPS` actually used. Calls spaced exactly at the quota leave no room for a
+ * call that reaches the service a few ms late while the next is on time, and the 429 that follows
+ * pauses the sink for 0.25–0.5 s (measured on the bench: one such 429 cost ~3 % of a 15 s window).
+ * At 99 %, the 16th call starts 10 ms after the first has left the one-second window.
+ */
+const QUOTA_HEADROOM = 0.99;
+
+/**
+ * The forwarder over the configured sinks: remote sinks are paced just under `FORWARD_MAX_RPS`,
+ * with evenly spaced calls (burst 1), since a burst would overshoot a quota counted per rolling
+ * second.
  */
 export function startConfiguredForwarder(
   config: Config,
@@ -107,7 +116,7 @@ export function startConfiguredForwarder(
     spool,
     targets: sinks.map((sink) => ({
       sink,
-      ...(sink.name === 'local' ? {} : { limiter: createRateLimiter(config.forwardMaxRps, 1) }),
+      ...(sink.name === 'local' ? {} : { limiter: createRateLimiter(config.forwardMaxRps * QUOTA_HEADROOM, 1) }),
     })),
     concurrency: config.forwardConcurrency,
     lingerMs: config.forwardLingerMs,
