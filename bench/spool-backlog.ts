@@ -2,13 +2,14 @@ import Database from 'better-sqlite3';
 
 /**
  * Events a durable target has accepted but not yet delivered: what its spool holds. Read from
- * the file, like `ma2pinpoint spool stats`, so the bench needs nothing from the process itself.
+ * the file's `spool_totals` view (the one definition of stored events, which `/readyz` and
+ * `ma2pinpoint spool stats` use too), so the bench needs nothing from the process itself.
  */
 export function spoolBacklog(file: string): number | null {
   try {
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
-      return db.prepare('SELECT COALESCE(SUM(event_count), 0) FROM batches').pluck().get() as number;
+      return db.prepare('SELECT stored_events FROM spool_totals').pluck().get() as number;
     } finally {
       db.close();
     }

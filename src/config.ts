@@ -5,35 +5,63 @@ import type { LogLevel } from './logger';
 /** The names of the destinations events can be delivered to. */
 export type SinkName = 'pinpoint' | 'local' | 'kinesis' | 'firehose';
 
-/** Validated, frozen configuration. Only `config.ts` and `main.ts` read `process.env`. */
-export interface Config {
+/** What every AWS destination needs: where to call and how fast. */
+interface RemoteSinkConfig {
+  readonly region: string;
+  /** Endpoint override (a stand-in, kinesalite, a VPC endpoint); the SDK's default when unset. */
+  readonly endpoint: string | undefined;
+  /** Calls per second this sink may make (`FORWARD_MAX_RPS`); the sink paces every remote call. */
+  readonly maxCallsPerSecond: number;
+}
+
+/** One configured destination, with exactly the settings its kind uses. */
+export type SinkConfig =
+  | { readonly name: 'local'; readonly dataDir: string }
+  | (RemoteSinkConfig & { readonly name: 'pinpoint' })
+  | (RemoteSinkConfig & { readonly name: 'kinesis'; readonly streamName: string })
+  | (RemoteSinkConfig & { readonly name: 'firehose'; readonly deliveryStreamName: string });
+
+/** The public HTTP server and what it reads from each request. */
+export interface HttpConfig {
   readonly port: number;
   readonly host: string;
-  readonly sinks: readonly SinkName[];
-  readonly ackMode: 'upstream' | 'durable';
-  readonly awsRegion: string;
-  readonly pinpointEndpoint: string | undefined;
-  /** Legacy Mobile Analytics app id → Pinpoint application id. */
-  readonly appIdMap: ReadonlyMap<string, string>;
+  /** Largest request body accepted as sent (the legacy service's 1024 KB). */
   readonly bodyLimit: number;
+  /** Largest body after gzip/deflate inflation. */
   readonly inflatedBodyLimit: number;
   /** `'*'` for any origin, else the exact origins allowed. */
   readonly corsOrigins: '*' | readonly string[];
-  readonly logLevel: LogLevel;
-  readonly dataDir: string;
-  readonly spoolSync: 'normal' | 'full';
-  readonly spoolMaxEvents: number;
-  readonly forwardMaxRps: number;
-  readonly forwardConcurrency: number;
-  /** How long a partial batch waits for more events before it is sent. */
-  readonly forwardLingerMs: number;
-  /** Durable mode: deliver from a worker thread (default) or on the HTTP thread. */
-  readonly deliveryThread: 'worker' | 'inline';
+  /** How long SIGTERM waits for the spool to drain before the process exits. */
   readonly shutdownGraceMs: number;
-  readonly kinesisStream: string | undefined;
-  readonly kinesisEndpoint: string | undefined;
-  readonly firehoseStream: string | undefined;
-  readonly firehoseEndpoint: string | undefined;
+}
+
+/** The durable spool in `DATA_DIR`. */
+export interface SpoolConfig {
+  readonly dataDir: string;
+  readonly sync: 'normal' | 'full';
+  readonly maxEvents: number;
+}
+
+/** How the forwarder moves events from the spool to the sinks. */
+export interface DeliveryConfig {
+  /** Durable mode: deliver from a worker thread (default) or on the HTTP thread. */
+  readonly thread: 'worker' | 'inline';
+  /** Workers per sink, each with one lease in flight. */
+  readonly concurrency: number;
+  /** How long a partial batch waits for more events before it is sent. */
+  readonly lingerMs: number;
+}
+
+/** Validated, frozen configuration. Only `config.ts` and `main.ts` read `process.env`. */
+export interface Config {
+  readonly ackMode: 'upstream' | 'durable';
+  readonly logLevel: LogLevel;
+  readonly http: HttpConfig;
+  readonly spool: SpoolConfig;
+  readonly delivery: DeliveryConfig;
+  readonly sinks: readonly SinkConfig[];
+  /** Legacy Mobile Analytics app id → Pinpoint application id. */
+  readonly appIdMap: ReadonlyMap<string, string>;
 }
 
 /** The environment after validation, defaults and coercion by `schemas/config.schema.json`. */
@@ -50,12 +78,12 @@ interface ValidatedEnv {
   CORS_ORIGINS: string;
   LOG_LEVEL: LogLevel;
   DATA_DIR: string;
-  SPOOL_SYNC: Config['spoolSync'];
+  SPOOL_SYNC: SpoolConfig['sync'];
   SPOOL_MAX_EVENTS: number;
   FORWARD_MAX_RPS: number;
   FORWARD_CONCURRENCY: number;
   FORWARD_LINGER_MS: number;
-  DELIVERY_THREAD: Config['deliveryThread'];
+  DELIVERY_THREAD: DeliveryConfig['thread'];
   SHUTDOWN_GRACE_MS: number;
   KINESIS_STREAM?: string;
   KINESIS_ENDPOINT?: string;
@@ -67,7 +95,7 @@ interface ValidatedEnv {
 export class ConfigError extends Error {}
 
 const configSchema = loadSchema('config.schema.json');
-const schemaProperties = configSchema['properties'] as Record<string, { type?: string }>;
+const schemaProperties = configSchema['properties'] as Record<string, unknown>;
 const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: true, strict: true, strictRequired: false });
 const validateConfig = ajv.compile(configSchema);
 
@@ -75,7 +103,7 @@ const validateConfig = ajv.compile(configSchema);
 function parseAppIdMap(text: string): Map<string, string> {
   const map = new Map<string, string>();
   for (const pair of text.split(',').filter(Boolean)) {
-    const [from, to] = pair.split('=') as [string, string];
+    const [from = '', to = ''] = pair.split('=');
     map.set(from, to);
   }
   return map;
@@ -88,6 +116,36 @@ function parseSize(text: string): number | string {
   const unit = (match[2] ?? 'b').toLowerCase();
   const factor = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[unit] ?? 1;
   return Math.floor(Number(match[1]) * factor);
+}
+
+/** A variable the schema requires in this case; the check keeps the type honest without a cast. */
+function required(value: string | undefined, name: string): string {
+  if (value === undefined) throw new ConfigError(`Invalid configuration:\n  ${name}: must be set for this SINK`);
+  return value;
+}
+
+/** The settings of one sink. The schema guarantees the stream names of the sinks named in `SINK`. */
+function sinkConfig(name: SinkName, v: ValidatedEnv): SinkConfig {
+  const remote = { region: v.AWS_REGION, maxCallsPerSecond: v.FORWARD_MAX_RPS };
+  switch (name) {
+    case 'local':
+      return { name, dataDir: v.DATA_DIR };
+    case 'pinpoint':
+      return { name, ...remote, endpoint: v.PINPOINT_ENDPOINT };
+    case 'kinesis':
+      return { name, ...remote, endpoint: v.KINESIS_ENDPOINT, streamName: required(v.KINESIS_STREAM, 'KINESIS_STREAM') };
+    case 'firehose':
+      return { name, ...remote, endpoint: v.FIREHOSE_ENDPOINT, deliveryStreamName: required(v.FIREHOSE_STREAM, 'FIREHOSE_STREAM') };
+  }
+}
+
+/** Freezes an object and the objects and arrays inside it (maps are read-only by type). */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !(value instanceof Map)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /**
@@ -109,30 +167,26 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`Invalid configuration:\n  ${[...new Set(problems)].join('\n  ')}`);
   }
   const v = raw as unknown as ValidatedEnv;
-  const corsOrigins = v.CORS_ORIGINS;
-  return Object.freeze({
-    port: v.PORT,
-    host: v.HOST,
-    sinks: [...new Set(v.SINK.split(','))] as SinkName[],
+  const sinkNames = [...new Set(v.SINK.split(','))] as SinkName[];
+  return deepFreeze<Config>({
     ackMode: v.ACK_MODE,
-    awsRegion: v.AWS_REGION,
-    pinpointEndpoint: v.PINPOINT_ENDPOINT,
-    appIdMap: parseAppIdMap(v.PINPOINT_APP_ID_MAP),
-    bodyLimit: v.BODY_LIMIT,
-    inflatedBodyLimit: v.INFLATED_BODY_LIMIT,
-    corsOrigins: corsOrigins === '*' ? '*' : corsOrigins.split(',').map((o) => o.trim()).filter(Boolean),
     logLevel: v.LOG_LEVEL,
-    dataDir: v.DATA_DIR,
-    spoolSync: v.SPOOL_SYNC,
-    spoolMaxEvents: v.SPOOL_MAX_EVENTS,
-    forwardMaxRps: v.FORWARD_MAX_RPS,
-    forwardConcurrency: v.FORWARD_CONCURRENCY,
-    forwardLingerMs: v.FORWARD_LINGER_MS,
-    deliveryThread: v.DELIVERY_THREAD,
-    shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
-    kinesisStream: v.KINESIS_STREAM,
-    kinesisEndpoint: v.KINESIS_ENDPOINT,
-    firehoseStream: v.FIREHOSE_STREAM,
-    firehoseEndpoint: v.FIREHOSE_ENDPOINT,
+    http: {
+      port: v.PORT,
+      host: v.HOST,
+      bodyLimit: v.BODY_LIMIT,
+      inflatedBodyLimit: v.INFLATED_BODY_LIMIT,
+      corsOrigins: v.CORS_ORIGINS === '*' ? '*' : v.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+      shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+    },
+    spool: { dataDir: v.DATA_DIR, sync: v.SPOOL_SYNC, maxEvents: v.SPOOL_MAX_EVENTS },
+    delivery: { thread: v.DELIVERY_THREAD, concurrency: v.FORWARD_CONCURRENCY, lingerMs: v.FORWARD_LINGER_MS },
+    sinks: sinkNames.map((name) => sinkConfig(name, v)),
+    appIdMap: parseAppIdMap(v.PINPOINT_APP_ID_MAP),
   });
+}
+
+/** The names of the configured sinks, in `SINK` order: the spool's cursor keys. */
+export function sinkNames(config: Pick<Config, 'sinks'>): SinkName[] {
+  return config.sinks.map((sink) => sink.name);
 }

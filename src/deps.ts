@@ -1,96 +1,53 @@
 import type { AppDeps } from './app';
+import { composeDurable } from './composition/durable';
+import type { DeliveryHandle } from './composition/delivery';
+import type { AwsCredentials } from './composition/sinks';
+import { composeUpstream } from './composition/upstream';
 import type { Config } from './config';
-import { deliveryWorkerAvailable, startDeliveryThread } from './forwarder/delivery-thread';
-import type { Forwarder } from './forwarder/forwarder';
 import { createCors } from './http/cors';
 import type { Readiness } from './http/health-routes';
 import { createLegacyValidator } from './legacy/validator';
 import type { Logger } from './logger';
 import type { Acceptor } from './pipeline/acceptor';
-import { createDurableAcceptor } from './pipeline/durable-acceptor';
 import { createIngest } from './pipeline/ingest';
-import { createRequestMapper } from './pipeline/map-and-report';
-import { createUpstreamAcceptor } from './pipeline/upstream-acceptor';
-import { createSink, openConfiguredSpool, startConfiguredForwarder, type DepsOptions } from './sink-factory';
-import type { EventSink } from './sinks/event-sink';
-import { createFanoutSink } from './sinks/fanout-sink';
-import type { Spool } from './spool/spool';
+import type { SpoolAppender } from './spool/spool-appender';
 
-export type { DepsOptions } from './sink-factory';
+/** What the environment cannot carry safely: explicit AWS credentials for every AWS client (tests, embedders). */
+export interface DepsOptions {
+  credentials?: AwsCredentials;
+}
 
 /** The running service's parts, and how to stop them. */
 export interface Deps {
   app: AppDeps;
-  /** Sinks living on this thread (none when a delivery worker thread owns them). */
-  sinks: EventSink[];
-  /** Present in durable mode. */
-  spool?: Spool;
-  forwarder?: Forwarder;
+  /** Durable mode: the HTTP thread's side of the spool. */
+  spool?: SpoolAppender;
+  /** Durable mode: the delivery side, wherever it runs. */
+  delivery?: DeliveryHandle;
   /** Delivers what it can within `graceMs` (durable mode), then closes sinks and databases. */
   close(graceMs?: number): Promise<void>;
 }
 
-/**
- * Durable mode delivers from a worker thread unless `DELIVERY_THREAD=inline`, or the compiled
- * worker is absent (running from TypeScript sources, as the tests do), or explicit credentials
- * were given (they cannot cross to another thread).
- */
-function useDeliveryWorker(config: Config, options: DepsOptions): boolean {
-  return config.deliveryThread === 'worker' && !options.credentials && deliveryWorkerAvailable();
+/** The HTTP app's dependencies over an acceptor: the ingest pipeline, CORS and limits. */
+function appDeps(config: Config, logger: Logger, acceptor: Acceptor, readiness: () => Readiness): AppDeps {
+  const ingest = createIngest({ validator: createLegacyValidator(), inflatedBodyLimit: config.http.inflatedBodyLimit, acceptor });
+  return { ingest, cors: createCors(config.http.corsOrigins), bodyLimit: config.http.bodyLimit, logger, now: Date.now, readiness };
 }
 
-/** The composition root: the only place that constructs SDK clients, databases and timers. */
+/**
+ * The composition root of the HTTP thread: builds the ack mode's parts (`composition/`), the
+ * only places that construct SDK clients, databases and timers, and the app over them.
+ */
 export function createDeps(config: Config, logger: Logger, options: DepsOptions = {}): Deps {
-  let sinks: EventSink[] = [];
-  let acceptor: Acceptor;
-  let readiness: () => Readiness;
-  let spool: Spool | undefined;
-  let forwarder: Forwarder | undefined;
   if (config.ackMode === 'durable') {
-    const worker = useDeliveryWorker(config, options);
-    const durableSpool = openConfiguredSpool(config, logger, { checkpoints: !worker });
-    let running: Forwarder;
-    if (worker) {
-      running = startDeliveryThread(config, durableSpool, logger);
-    } else {
-      sinks = config.sinks.map((name) => createSink(name, config, logger, options));
-      running = startConfiguredForwarder(config, durableSpool, sinks, logger);
-    }
-    spool = durableSpool;
-    forwarder = running;
-    acceptor = createDurableAcceptor(durableSpool, running.notify);
-    readiness = () => {
-      const usable = durableSpool.isUsable();
-      const full = durableSpool.isFull();
-      return {
-        ready: usable && !full,
-        details: {
-          ackMode: 'durable',
-          spool: { usable, full, storedEvents: durableSpool.storedEvents(), maxEvents: config.spoolMaxEvents },
-          sinks: running.health(),
-        },
-      };
+    const durable = composeDurable(config, logger, options.credentials);
+    return {
+      app: appDeps(config, logger, durable.acceptor, durable.readiness),
+      spool: durable.spool,
+      delivery: durable.delivery,
+      close: (graceMs = 0) => durable.close(graceMs),
     };
-  } else {
-    sinks = config.sinks.map((name) => createSink(name, config, logger, options));
-    const sink = sinks.length === 1 ? (sinks[0] as EventSink) : createFanoutSink(sinks);
-    acceptor = createUpstreamAcceptor(sink, createRequestMapper(config.appIdMap, logger), logger);
-    readiness = () => ({ ready: true, details: { ackMode: 'upstream', sinks: config.sinks } });
   }
-  const ingest = createIngest({
-    validator: createLegacyValidator(),
-    inflatedBodyLimit: config.inflatedBodyLimit,
-    acceptor,
-  });
-  return {
-    app: { ingest, cors: createCors(config.corsOrigins), bodyLimit: config.bodyLimit, logger, now: Date.now, readiness },
-    sinks,
-    spool,
-    forwarder,
-    async close(graceMs = 0) {
-      await forwarder?.drain(graceMs);
-      await Promise.all(sinks.map((s) => s.close()));
-      spool?.close();
-    },
-  };
+  const upstream = composeUpstream(config, logger, options.credentials);
+  return { app: appDeps(config, logger, upstream.acceptor, upstream.readiness), close: () => upstream.close() };
 }

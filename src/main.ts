@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { createServiceServer } from './app';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, sinkNames } from './config';
 import { createDeps } from './deps';
 import { createLogger } from './logger';
 
@@ -17,15 +17,22 @@ export function startService(env: NodeJS.ProcessEnv): void {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const deps = createDeps(config, logger);
-  const server: Server = createServiceServer(deps.app).listen(config.port, config.host, () => {
+  const { host, port: configuredPort, shutdownGraceMs } = config.http;
+  let deps;
+  try {
+    deps = createDeps(config, logger);
+  } catch (err: unknown) {
+    logger.error('cannot start', { reason: err instanceof Error ? err.message : String(err) });
+    process.exit(1);
+  }
+  const server: Server = createServiceServer(deps.app).listen(configuredPort, host, () => {
     const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    logger.info('listening', { host: config.host, port, ackMode: config.ackMode, sinks: config.sinks });
+    const port = typeof address === 'object' && address ? address.port : configuredPort;
+    logger.info('listening', { host, port, ackMode: config.ackMode, sinks: sinkNames(config) });
   });
   // A port already taken (or not ours to bind) is an operator error: say so in one log line, not a stack.
   server.on('error', (err: NodeJS.ErrnoException) => {
-    logger.error('cannot listen', { host: config.host, port: config.port, error: err.code, reason: err.message });
+    logger.error('cannot listen', { host, port: configuredPort, error: err.code, reason: err.message });
     void deps.close().finally(() => process.exit(1));
   });
   // Longer than a load balancer's idle timeout (ALB: 60 s), so the proxy never closes first.
@@ -38,7 +45,7 @@ export function startService(env: NodeJS.ProcessEnv): void {
     logger.info('stopping', { signal });
     // Stop accepting, let in-flight requests finish, then flush the spool within the grace time.
     server.close(() => {
-      void deps.close(config.shutdownGraceMs).then(
+      void deps.close(shutdownGraceMs).then(
         () => {
           logger.info('stopped', { storedEvents: deps.spool?.storedEvents() });
           process.exit(0);

@@ -23,7 +23,7 @@ export async function runEventsCommand(args: string[], config: Config, io: Outpu
     io.err('Usage: ma2pinpoint events tail [--app ID] [--limit N] [--follow]');
     return 2;
   }
-  const file = eventStorePath(config.dataDir);
+  const file = eventStorePath(config.spool.dataDir);
   if (!existsSync(file)) {
     io.err(`No local store at ${file} (is SINK=local, and has the service received events?)`);
     return 1;

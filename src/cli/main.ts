@@ -8,6 +8,7 @@ const USAGE = `Usage: ma2pinpoint <command>
   serve                                   run the service (the default)
   spool stats [--json]                    spool depth, oldest age and dead letters per sink
   spool dead-letters [--json] [--sink S]  list events a sink refused for good
+  spool undecodable [--json] [--sink S]   list spool rows that could not be decoded (kept, never sent)
   spool requeue --all | ID...             send dead letters to their sink again
   events tail [--app ID] [--limit N] [-f] newest events of the local store, as JSON lines
 Configuration comes from the environment (DATA_DIR, SINK, ...), as for the service.`;

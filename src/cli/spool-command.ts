@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import type { Config } from '../config';
-import { listDeadLetters, requeueDeadLetters, spoolStats } from '../spool/spool-admin';
+import { sinkNames, type Config } from '../config';
+import { listDeadLetters, listUndecodableRows, requeueDeadLetters, spoolStats } from '../spool/spool-admin';
 import { openSpoolDatabase, spoolPath } from '../spool/spool-database';
 
 /** Where a command writes; injectable for tests. */
@@ -38,11 +38,11 @@ export function runSpoolCommand(args: string[], config: Config, io: Output): num
       limit: { type: 'string', default: '100' },
     },
   });
-  const db = openSpoolDatabase(spoolPath(config.dataDir), config.spoolSync);
+  const db = openSpoolDatabase(spoolPath(config.spool.dataDir), config.spool.sync);
   try {
     switch (sub) {
       case 'stats': {
-        const stats = spoolStats(db, config.sinks, Date.now());
+        const stats = spoolStats(db, sinkNames(config), Date.now());
         if (values.json) io.out(JSON.stringify(stats, null, 2));
         else {
           io.out(`stored events: ${stats.storedEvents}`);
@@ -52,6 +52,8 @@ export function runSpoolCommand(args: string[], config: Config, io: Output): num
               ...stats.sinks.map((s) => [s.sink, String(s.depth), String(s.retries), formatAge(s.oldestAgeMs), String(s.deadLetters)]),
             ]),
           );
+          const undecodable = stats.sinks.reduce((n, s) => n + s.undecodableRows, 0);
+          if (undecodable > 0) io.out(`undecodable rows: ${undecodable} (kept aside, never sent; see 'ma2pinpoint spool undecodable')`);
         }
         return 0;
       }
@@ -68,6 +70,13 @@ export function runSpoolCommand(args: string[], config: Config, io: Output): num
           );
         return 0;
       }
+      case 'undecodable': {
+        const rows = listUndecodableRows(db, { ...(values.sink ? { sink: values.sink } : {}), limit: Number(values.limit) || 100 });
+        if (values.json) io.out(JSON.stringify(rows, null, 2));
+        else if (rows.length === 0) io.out('no undecodable rows');
+        else io.out(table([['SINK', 'SEQ', 'FOUND AT', 'REASON'], ...rows.map((r) => [r.sink, String(r.seq), r.foundAt, r.reason])]));
+        return 0;
+      }
       case 'requeue': {
         const ids = positionals.map(Number);
         if (!values.all && (ids.length === 0 || ids.some((id) => !Number.isInteger(id)))) {
@@ -79,7 +88,9 @@ export function runSpoolCommand(args: string[], config: Config, io: Output): num
         return 0;
       }
       default:
-        io.err('Usage: ma2pinpoint spool stats [--json] | dead-letters [--json] [--sink S] [--limit N] | requeue --all | ID...');
+        io.err(
+          'Usage: ma2pinpoint spool stats [--json] | dead-letters [--json] [--sink S] [--limit N] | undecodable [--json] [--sink S] | requeue --all | ID...',
+        );
         return 2;
     }
   } finally {

@@ -1,32 +1,31 @@
+import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { EventEnvelope } from '../mapping/event-envelope';
-import type { DeliveryResult, EventSink, FailedEvent } from '../sinks/event-sink';
-import type { RateLimiter } from '../sinks/rate-limiter';
-import { classifySdkError, type SinkError } from '../sinks/sink-error';
-import type { Lease, Spool } from '../spool/spool';
+import type { RequestMapper } from '../mapping/request-mapper';
+import { deliveredAll, mergeResults, type DeliveryResult, type EventSink, type FailedEvent } from '../sinks/event-sink';
+import { classifySdkError } from '../sinks/sink-error';
+import type { DeliveryQueue, Lease } from '../spool/delivery-queue';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
-
-/** One destination as the forwarder drives it. */
-export interface ForwardTarget {
-  sink: EventSink;
-  /** Calls per second allowed to this sink (Pinpoint: 15 per account); none for local. */
-  limiter?: RateLimiter;
-}
+import { eventsOfLease, type LeaseEvents } from './lease-events';
+import { toSettlement } from './settlement';
 
 /** What the forwarder needs. */
 export interface ForwarderOptions {
-  spool: Spool;
-  targets: readonly ForwardTarget[];
+  queue: DeliveryQueue;
+  sinks: readonly EventSink[];
+  /** Maps stored legacy requests to events (with the app id map). */
+  mapRequest: RequestMapper;
+  /** Workers per sink, each with one lease in flight. */
   concurrency: number;
   /** How long a partial batch may wait for more events before it is sent anyway. */
   lingerMs: number;
   logger: Logger;
-  now: () => number;
+  clock: Clock;
   random?: () => number;
   backoff?: BackoffPolicy;
   /** How often an idle worker looks for work, in ms. */
   pollMs?: number;
-  /** Told how many stored events each settled lease freed (the delivery thread reports it). */
+  /** Told how many stored events each settled lease freed (the appender's count follows it). */
   onDeleted?: (events: number) => void;
 }
 
@@ -49,156 +48,150 @@ export interface Forwarder {
 }
 
 interface SinkState {
-  target: ForwardTarget;
+  sink: EventSink;
   health: SinkHealth;
   pausedUntil: number;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Whether a worker should lease now, and whether it may take fresh events. */
+interface LeasePlan {
+  lease: boolean;
+  fresh: boolean;
+}
+
+/** Splits events into consecutive chunks of at most `size`. */
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}
 
 /**
- * Moves events from the spool to the sinks: per sink, `concurrency` workers lease up to a full
- * batch (coalescing events from many requests and devices), deliver, and settle the lease. An
- * event is acknowledged only after its sink accepted it; refused events become dead letters;
- * failures are retried with exponential backoff and jitter, pausing the whole sink meanwhile.
+ * Moves events from the spool to the sinks. Per sink, `concurrency` workers each loop: lease up
+ * to a full batch (coalescing events from many requests and devices), chunk it once to the
+ * sink's batch size, deliver, settle. An event is acknowledged only after its sink accepted it;
+ * refused events become dead letters; failures are retried with exponential backoff and jitter,
+ * pausing the whole sink meanwhile. Pacing is the sinks' own (one token per remote call).
  */
 export function startForwarder(options: ForwarderOptions): Forwarder {
-  const { spool, concurrency, lingerMs, logger, now } = options;
+  const { queue, mapRequest, concurrency, lingerMs, logger, clock } = options;
   const random = options.random ?? Math.random;
   const policy = options.backoff ?? DEFAULT_BACKOFF;
   const pollMs = options.pollMs ?? 50;
   let stopping = false;
   let draining = false;
-  let wake: (() => void) | undefined;
+  let wake: () => void = () => undefined;
   let wakeSignal = new Promise<void>((resolve) => (wake = resolve));
   const notify = (): void => {
-    wake?.();
+    wake();
     wakeSignal = new Promise<void>((resolve) => (wake = resolve));
   };
-  const states: SinkState[] = options.targets.map((target) => ({
-    target,
-    health: { sink: target.sink.name, consecutiveFailures: 0 },
-    pausedUntil: 0,
-  }));
+  const idle = (): Promise<void> => Promise.race([clock.sleep(pollMs), wakeSignal]);
+  const states: SinkState[] = options.sinks.map((sink) => ({ sink, health: { sink: sink.name, consecutiveFailures: 0 }, pausedUntil: 0 }));
 
-  /** Decides whether a worker should lease now, and whether fresh events may be taken. */
-  const readiness = (state: SinkState): { lease: boolean; fresh: boolean } => {
-    const name = state.target.sink.name;
-    if (now() < state.pausedUntil) return { lease: false, fresh: false };
-    const nextRetry = spool.nextRetryAt(name);
-    const retryDue = nextRetry !== undefined && nextRetry <= now();
-    const backlog = spool.freshBacklog(name, state.target.sink.maxBatchEvents);
+  const plan = (state: SinkState): LeasePlan => {
+    const { name, maxBatchEvents } = state.sink;
+    const now = clock.now();
+    if (now < state.pausedUntil) return { lease: false, fresh: false };
+    const nextRetry = queue.nextRetryAt(name);
+    const retryDue = nextRetry !== undefined && nextRetry <= now;
+    const backlog = queue.freshBacklog(name, maxBatchEvents);
     if (backlog.count === 0) return { lease: retryDue, fresh: false };
-    const full = backlog.count >= state.target.sink.maxBatchEvents;
-    const lingered = backlog.oldestReceivedAt === undefined || now() - backlog.oldestReceivedAt >= lingerMs;
+    const full = backlog.count >= maxBatchEvents;
+    const lingered = backlog.oldestReceivedAt === undefined || now - backlog.oldestReceivedAt >= lingerMs;
     const fresh = full || lingered || draining;
     return { lease: fresh || retryDue, fresh };
   };
 
-  const settle = (state: SinkState, lease: Lease, result: DeliveryResult): void => {
+  /** Backs the sink off after a failure, or clears its failures after a success; returns when to retry. */
+  const recordHealth = (state: SinkState, result: DeliveryResult): number => {
     const { health } = state;
+    const now = clock.now();
     const worst = result.failed[0]?.error;
-    let retryAt = now();
-    if (worst) {
-      health.consecutiveFailures += 1;
-      health.lastError = { kind: worst.kind, code: worst.code, message: worst.message, at: now() };
-      const delay = backoffDelay(worst.kind, health.consecutiveFailures, policy, random);
-      retryAt = now() + delay;
-      state.pausedUntil = Math.max(state.pausedUntil, retryAt);
-      logger.warn('delivery failed; backing off', {
-        sink: health.sink,
-        kind: worst.kind,
-        code: worst.code,
-        failedEvents: result.failed.length,
-        delayMs: delay,
-        consecutiveFailures: health.consecutiveFailures,
-      });
-    } else {
+    if (!worst) {
       health.consecutiveFailures = 0;
       state.pausedUntil = 0;
+      return now;
     }
-    for (const rejected of result.rejected) {
-      logger.warn('event dead-lettered', { sink: health.sink, eventId: rejected.eventId, reason: rejected.message });
-    }
-    const deleted = spool.complete(lease, {
-      rejected: result.rejected,
-      failed: result.failed.map((f) => ({ eventId: f.eventId, error: `${f.error.code}: ${f.error.message}` })),
-      retryAt,
+    health.consecutiveFailures += 1;
+    health.lastError = { kind: worst.kind, code: worst.code, message: worst.message, at: now };
+    const delay = backoffDelay(worst.kind, health.consecutiveFailures, policy, random);
+    state.pausedUntil = Math.max(state.pausedUntil, now + delay);
+    logger.warn('delivery failed; backing off', {
+      sink: health.sink,
+      kind: worst.kind,
+      code: worst.code,
+      failedEvents: result.failed.length,
+      delayMs: delay,
+      consecutiveFailures: health.consecutiveFailures,
     });
+    return now + delay;
+  };
+
+  const settle = (state: SinkState, lease: Lease, leased: LeaseEvents, result: DeliveryResult): void => {
+    const retryAt = recordHealth(state, result);
+    for (const rejected of result.rejected) {
+      logger.warn('event dead-lettered', { sink: state.health.sink, eventId: rejected.eventId, reason: rejected.message });
+    }
+    const deleted = queue.complete(lease, toSettlement(leased, result, retryAt));
     if (deleted > 0) options.onDeleted?.(deleted);
   };
 
-  const deliverChunk = async (state: SinkState, envelopes: EventEnvelope[]): Promise<DeliveryResult> => {
+  const deliverOnce = async (state: SinkState, envelopes: EventEnvelope[]): Promise<DeliveryResult> => {
     try {
-      return await state.target.sink.deliver(envelopes);
+      return await state.sink.deliver(envelopes);
     } catch (err: unknown) {
-      const error: SinkError = classifySdkError(err);
-      logger.error('sink threw', { sink: state.health.sink, reason: error.message, stack: (err as Error)?.stack });
+      // Sinks report failures in their result; a throw is a bug, retried like a transient failure.
+      const error = classifySdkError(err);
+      logger.error('sink threw', { sink: state.health.sink, reason: error.message, stack: err instanceof Error ? err.stack : undefined });
       return { rejected: [], failed: envelopes.map((e) => ({ eventId: e.eventId, error })) };
     }
   };
 
   /**
-   * Delivers one call's worth of events. When the destination refuses the whole call as
-   * malformed (400) or too large (413), retrying the same call can never succeed and one bad
-   * event must not hold back the others: the events are split in halves and sent again until
-   * each refused event stands alone, and is then dead-lettered with the destination's message.
+   * Delivers one chunk. When the destination refuses a whole call as malformed (400) or too
+   * large (413), retrying the same call can never succeed and one bad event must not hold back
+   * the others: the refused events are split in halves and sent again until each refused event
+   * stands alone, and is then dead-lettered with the destination's message.
    */
   const deliverIsolating = async (state: SinkState, envelopes: EventEnvelope[]): Promise<DeliveryResult> => {
-    const result = await deliverChunk(state, envelopes);
+    const result = await deliverOnce(state, envelopes);
     const refusedWhole = result.failed.filter((f) => f.error.kind === 'invalid' || f.error.kind === 'too-large');
     if (refusedWhole.length === 0) return result;
-    const failed = result.failed.filter((f) => !refusedWhole.includes(f));
-    const rejected = [...result.rejected];
+    const isolated: DeliveryResult = { rejected: [...result.rejected], failed: result.failed.filter((f) => !refusedWhole.includes(f)) };
     if (refusedWhole.length === 1) {
       const [only] = refusedWhole as [FailedEvent];
-      rejected.push({ eventId: only.eventId, message: `${only.error.code}: ${only.error.message}` });
-      return { rejected, failed };
+      isolated.rejected.push({ eventId: only.eventId, message: `${only.error.code}: ${only.error.message}` });
+      return isolated;
     }
     const refusedIds = new Set(refusedWhole.map((f) => f.eventId));
     const retry = envelopes.filter((e) => refusedIds.has(e.eventId));
-    const half = Math.ceil(retry.length / 2);
-    for (const part of [retry.slice(0, half), retry.slice(half)]) {
-      await state.target.limiter?.take();
-      const partResult = await deliverIsolating(state, part);
-      rejected.push(...partResult.rejected);
-      failed.push(...partResult.failed);
-    }
-    return { rejected, failed };
-  };
-
-  /** Delivers a lease in calls of at most `maxBatchEvents`, each paced by the sink's limiter. */
-  const deliver = async (state: SinkState, lease: Lease): Promise<DeliveryResult> => {
-    const { sink, limiter } = state.target;
-    const envelopes = lease.events.map((e) => e.envelope);
-    const result: DeliveryResult = { rejected: [], failed: [] };
-    for (let start = 0; start < envelopes.length; start += sink.maxBatchEvents) {
-      if (start > 0) await limiter?.take();
-      const chunk = await deliverIsolating(state, envelopes.slice(start, start + sink.maxBatchEvents));
-      result.rejected.push(...chunk.rejected);
-      result.failed.push(...chunk.failed);
-    }
-    return result;
+    for (const part of chunks(retry, Math.ceil(retry.length / 2))) mergeResults(isolated, await deliverIsolating(state, part));
+    return isolated;
   };
 
   const worker = async (state: SinkState): Promise<void> => {
+    const { sink } = state;
     while (!stopping) {
-      const ready = readiness(state);
-      if (!ready.lease) {
-        if (draining && spool.freshBacklog(state.target.sink.name, 1).count === 0) return;
-        await Promise.race([sleep(pollMs), wakeSignal]);
+      const next = plan(state);
+      if (!next.lease) {
+        if (draining && queue.freshBacklog(sink.name, 1).count === 0) return;
+        await idle();
         continue;
       }
-      await state.target.limiter?.take();
-      if (stopping) return;
-      const lease = spool.lease(state.target.sink.name, state.target.sink.maxBatchEvents, readiness(state).fresh || draining);
+      const lease = queue.lease(sink.name, sink.maxBatchEvents, next.fresh);
       if (!lease) {
         // The due retry is already in another worker's hands: wait instead of spinning.
-        await Promise.race([sleep(pollMs), wakeSignal]);
+        await idle();
         continue;
       }
-      for (const seq of lease.undecodableRows) logger.error('undecodable spool row dead-lettered', { sink: lease.sink, seq });
-      settle(state, lease, await deliver(state, lease));
+      const leased = eventsOfLease(lease, mapRequest);
+      for (const { seq, reason } of leased.undecodable) logger.error('undecodable spool row set aside', { sink: sink.name, seq, reason });
+      const result = deliveredAll();
+      for (const chunk of chunks(leased.events.map((e) => e.envelope), sink.maxBatchEvents)) {
+        mergeResults(result, await deliverIsolating(state, chunk));
+      }
+      settle(state, lease, leased, result);
     }
   };
 
@@ -206,12 +199,14 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
   const allDone = Promise.all(workers);
 
   return {
-    health: () => states.map((s) => ({ ...s.health, ...(s.pausedUntil > now() ? { pausedUntil: s.pausedUntil } : {}) })),
+    health: () => states.map((s) => ({ ...s.health, ...(s.pausedUntil > clock.now() ? { pausedUntil: s.pausedUntil } : {}) })),
     notify,
     async drain(graceMs) {
       draining = true;
       notify();
-      await Promise.race([allDone, sleep(graceMs)]);
+      const graceOver = new AbortController();
+      await Promise.race([allDone, clock.sleep(graceMs, graceOver.signal)]);
+      graceOver.abort();
       stopping = true;
       notify();
       await allDone;

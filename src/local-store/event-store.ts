@@ -46,18 +46,15 @@ export interface StoredEvent {
 }
 
 const DAY_MS = 86_400_000;
-let lastDay = { number: Number.NaN, text: '' };
 
-/** `YYYY-MM-DD` (UTC) of a Unix ms time; consecutive events mostly share a day, so it is cached. */
-function utcDay(ms: number): string {
-  const number = Math.floor(ms / DAY_MS);
-  if (number !== lastDay.number) lastDay = { number, text: new Date(number * DAY_MS).toISOString().slice(0, 10) };
-  return lastDay.text;
-}
-
-/** The column values of one event, in INSERT order. */
-function toRow(e: StoredEvent): Array<string | number | null> {
-  return [e.eventId, e.appId, e.eventType, e.clientId, e.sessionId, e.eventTimestamp, utcDay(e.eventTimestamp), e.arrivalTimestamp, e.recordJson];
+/** `YYYY-MM-DD` (UTC) of Unix ms times; consecutive events mostly share a day, so it remembers the last. */
+function createUtcDay(): (ms: number) => string {
+  let last = { number: Number.NaN, text: '' };
+  return (ms) => {
+    const number = Math.floor(ms / DAY_MS);
+    if (number !== last.number) last = { number, text: new Date(number * DAY_MS).toISOString().slice(0, 10) };
+    return last.text;
+  };
 }
 
 /** The local store file inside `DATA_DIR`. */
@@ -93,6 +90,19 @@ export function openEventStore(file: string, options: { readonly?: boolean } = {
     db.pragma('synchronous = NORMAL');
     db.exec(SCHEMA);
   }
+  const utcDay = createUtcDay();
+  /** The column values of one event, in INSERT order. */
+  const toRow = (e: StoredEvent): Array<string | number | null> => [
+    e.eventId,
+    e.appId,
+    e.eventType,
+    e.clientId,
+    e.sessionId,
+    e.eventTimestamp,
+    utcDay(e.eventTimestamp),
+    e.arrivalTimestamp,
+    e.recordJson,
+  ];
   const insertRows = (rows: number): Database.Statement =>
     db.prepare(`${INSERT} VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
   const insertOne = readonly ? undefined : insertRows(1);

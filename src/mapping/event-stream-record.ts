@@ -3,8 +3,9 @@ import type { EventEnvelope } from './event-envelope';
 
 /**
  * A Pinpoint app-event stream record (event_version 3.0), the JSON Pinpoint wrote to Kinesis /
- * Firehose for each event (pinpoint-facts.md §5.2). `event_id` is our addition: the
- * deterministic id, so consumers can drop the duplicates that at-least-once delivery allows.
+ * Firehose for each event (described in `schemas/event-stream/app-event.schema.json`).
+ * `event_id` is our addition: the deterministic id, so consumers can drop the duplicates that
+ * at-least-once delivery allows. Production code writes it with `event-stream-json.ts`.
  */
 export interface EventStreamRecord {
   event_type: string;
@@ -82,22 +83,4 @@ export function recordSession(session: Event['Session']): EventStreamRecord['ses
   const result: NonNullable<EventStreamRecord['session']> = { session_id: sessionId, start_timestamp: Date.parse(session.StartTimestamp) };
   if (session.StopTimestamp) result.stop_timestamp = Date.parse(session.StopTimestamp);
   return result;
-}
-
-/** Builds the event-stream record of one mapped event (pure). */
-export function toEventStreamRecord(envelope: EventEnvelope): EventStreamRecord {
-  const { event } = envelope;
-  const record: EventStreamRecord = {
-    event_type: event.EventType as string,
-    event_timestamp: Date.parse(event.Timestamp as string),
-    arrival_timestamp: envelope.receivedAt,
-    event_version: '3.0',
-    event_id: envelope.eventId,
-    ...sharedRecordFields(envelope),
-    attributes: event.Attributes ?? {},
-    metrics: event.Metrics ?? {},
-  };
-  const session = recordSession(event.Session);
-  if (session) record.session = session;
-  return record;
 }

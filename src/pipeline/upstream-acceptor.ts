@@ -3,7 +3,7 @@ import type { Logger } from '../logger';
 import type { EventSink } from '../sinks/event-sink';
 import type { SinkError } from '../sinks/sink-error';
 import type { Acceptor } from './acceptor';
-import type { RequestMapper } from './map-and-report';
+import type { RequestMapper } from '../mapping/request-mapper';
 
 /** Translates the destination's refusal of a whole call into the legacy answer. */
 function toProxyError(error: SinkError): ProxyError {

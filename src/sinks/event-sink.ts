@@ -29,11 +29,28 @@ export interface EventSink {
   readonly name: string;
   /** Largest number of events worth handing to one `deliver` call. */
   readonly maxBatchEvents: number;
+  /**
+   * Delivers events, in as many remote calls as the destination needs (one per application for
+   * Pinpoint, by count and bytes for streams). A remote sink waits for its rate limiter before
+   * each call, so its quota holds whatever the caller hands it.
+   */
   deliver(envelopes: readonly EventEnvelope[]): Promise<DeliveryResult>;
   close(): Promise<void>;
+}
+
+/** A result where nothing failed. */
+export function deliveredAll(): DeliveryResult {
+  return { rejected: [], failed: [] };
 }
 
 /** A result where every given event failed with the same error. */
 export function allFailed(eventIds: readonly string[], error: SinkError): DeliveryResult {
   return { rejected: [], failed: eventIds.map((eventId) => ({ eventId, error })) };
+}
+
+/** Adds the verdicts of `more` to `into` and returns `into`. */
+export function mergeResults(into: DeliveryResult, more: DeliveryResult): DeliveryResult {
+  into.rejected.push(...more.rejected);
+  into.failed.push(...more.failed);
+  return into;
 }

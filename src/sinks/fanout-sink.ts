@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '../mapping/event-envelope';
-import type { DeliveryResult, EventSink } from './event-sink';
+import { deliveredAll, mergeResults, type DeliveryResult, type EventSink } from './event-sink';
 
 /**
  * Upstream mode with several sinks: delivers to all at once and reports the union, so the
@@ -12,7 +12,7 @@ export function createFanoutSink(sinks: readonly EventSink[]): EventSink {
     maxBatchEvents: Math.min(...sinks.map((s) => s.maxBatchEvents)),
     async deliver(envelopes: readonly EventEnvelope[]): Promise<DeliveryResult> {
       const results = await Promise.all(sinks.map((s) => s.deliver(envelopes)));
-      return { rejected: results.flatMap((r) => r.rejected), failed: results.flatMap((r) => r.failed) };
+      return results.reduce(mergeResults, deliveredAll());
     },
     async close() {
       await Promise.all(sinks.map((s) => s.close()));

@@ -1,17 +1,15 @@
 import { FirehoseClient, PutRecordBatchCommand, type _Record as FirehoseRecord } from '@aws-sdk/client-firehose';
-import type { Logger } from '../logger';
-import { eventStreamRecordJson } from '../mapping/event-stream-json';
+import { createEventStreamSerializer } from '../mapping/event-stream-json';
 import type { EventSink } from './event-sink';
-import { createRecordBatchSink, type RecordBatchLimits } from './record-batch-sink';
+import { createRecordBatchSink, type RecordBatchLimits, type RecordBatchSinkOptions } from './record-batch-sink';
 
 /** Firehose `PutRecordBatch` quotas: 500 records, 1,000 KiB per record and 4 MiB per call. */
 export const FIREHOSE_LIMITS: RecordBatchLimits = { maxRecords: 500, maxBatchBytes: 4 * 1024 * 1024, maxRecordBytes: 1000 * 1024 };
 
 /** What the Firehose sink needs; the composition root builds the client. */
-export interface FirehoseSinkOptions {
+export interface FirehoseSinkOptions extends RecordBatchSinkOptions {
   client: FirehoseClient;
   deliveryStreamName: string;
-  logger: Logger;
 }
 
 /**
@@ -20,13 +18,14 @@ export interface FirehoseSinkOptions {
  * Lines. Only records whose `RequestResponses[i]` carries an `ErrorCode` are reported failed.
  */
 export function createFirehoseSink(options: FirehoseSinkOptions): EventSink {
-  const { client, deliveryStreamName, logger } = options;
+  const { client, deliveryStreamName } = options;
+  const toRecordJson = createEventStreamSerializer();
   return createRecordBatchSink<FirehoseRecord>(
     {
       name: 'firehose',
       limits: FIREHOSE_LIMITS,
       toEntry(envelope) {
-        const data = Buffer.from(`${eventStreamRecordJson(envelope)}\n`, 'utf8');
+        const data = Buffer.from(`${toRecordJson(envelope)}\n`, 'utf8');
         return { entry: { Data: data }, bytes: data.length };
       },
       async put(entries) {
@@ -35,6 +34,6 @@ export function createFirehoseSink(options: FirehoseSinkOptions): EventSink {
       },
       close: () => client.destroy(),
     },
-    logger,
+    options,
   );
 }

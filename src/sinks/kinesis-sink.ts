@@ -1,17 +1,15 @@
 import { KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
-import type { Logger } from '../logger';
-import { eventStreamRecordJson } from '../mapping/event-stream-json';
+import { createEventStreamSerializer } from '../mapping/event-stream-json';
 import type { EventSink } from './event-sink';
-import { createRecordBatchSink, type RecordBatchLimits } from './record-batch-sink';
+import { createRecordBatchSink, type RecordBatchLimits, type RecordBatchSinkOptions } from './record-batch-sink';
 
 /** Kinesis `PutRecords` quotas: 500 records, 1 MiB per record and 5 MiB per call, partition keys included. */
 export const KINESIS_LIMITS: RecordBatchLimits = { maxRecords: 500, maxBatchBytes: 5 * 1024 * 1024, maxRecordBytes: 1024 * 1024 };
 
 /** What the Kinesis sink needs; the composition root builds the client. */
-export interface KinesisSinkOptions {
+export interface KinesisSinkOptions extends RecordBatchSinkOptions {
   client: KinesisClient;
   streamName: string;
-  logger: Logger;
 }
 
 /**
@@ -21,13 +19,14 @@ export interface KinesisSinkOptions {
  * reported failed, so a partial failure retries just those.
  */
 export function createKinesisSink(options: KinesisSinkOptions): EventSink {
-  const { client, streamName, logger } = options;
+  const { client, streamName } = options;
+  const toRecordJson = createEventStreamSerializer();
   return createRecordBatchSink<PutRecordsRequestEntry>(
     {
       name: 'kinesis',
       limits: KINESIS_LIMITS,
       toEntry(envelope) {
-        const data = Buffer.from(eventStreamRecordJson(envelope), 'utf8');
+        const data = Buffer.from(toRecordJson(envelope), 'utf8');
         const partitionKey = envelope.endpointId;
         return { entry: { Data: data, PartitionKey: partitionKey }, bytes: data.length + Buffer.byteLength(partitionKey, 'utf8') };
       },
@@ -37,6 +36,6 @@ export function createKinesisSink(options: KinesisSinkOptions): EventSink {
       },
       close: () => client.destroy(),
     },
-    logger,
+    options,
   );
 }

@@ -1,22 +1,22 @@
 import type { EventStore, StoredEvent } from '../local-store/event-store';
 import type { EventEnvelope } from '../mapping/event-envelope';
-import { eventStreamRecordJson } from '../mapping/event-stream-json';
+import { createEventStreamSerializer, type EventStreamSerializer } from '../mapping/event-stream-json';
 import { recordSessionId } from '../mapping/event-stream-record';
-import { allFailed, type DeliveryResult, type EventSink } from './event-sink';
+import { allFailed, deliveredAll, type DeliveryResult, type EventSink } from './event-sink';
 import { SinkError } from './sink-error';
 
 /** The local store's row of an event: its record as JSON, and the columns queries filter on. */
-function toStoredEvent(envelope: EventEnvelope): StoredEvent {
+function toStoredEvent(envelope: EventEnvelope, toRecordJson: EventStreamSerializer): StoredEvent {
   const { event } = envelope;
   return {
     eventId: envelope.eventId,
     appId: envelope.applicationId,
-    eventType: event.EventType as string,
+    eventType: event.EventType ?? '',
     clientId: envelope.endpointId,
     sessionId: recordSessionId(event.Session) ?? null,
-    eventTimestamp: Date.parse(event.Timestamp as string),
+    eventTimestamp: Date.parse(event.Timestamp ?? ''),
     arrivalTimestamp: envelope.receivedAt,
-    recordJson: eventStreamRecordJson(envelope),
+    recordJson: toRecordJson(envelope),
   };
 }
 
@@ -25,13 +25,14 @@ function toStoredEvent(envelope: EventEnvelope): StoredEvent {
  * so `npm start` is useful with no AWS account.
  */
 export function createLocalSink(store: EventStore): EventSink {
+  const toRecordJson = createEventStreamSerializer();
   return {
     name: 'local',
     maxBatchEvents: 1000,
     async deliver(envelopes: readonly EventEnvelope[]): Promise<DeliveryResult> {
       try {
-        store.insert(envelopes.map(toStoredEvent));
-        return { rejected: [], failed: [] };
+        store.insert(envelopes.map((envelope) => toStoredEvent(envelope, toRecordJson)));
+        return deliveredAll();
       } catch (err: unknown) {
         const error = new SinkError('transient', (err as Error).message, (err as { code?: string }).code ?? 'SqliteError', { cause: err });
         return allFailed(envelopes.map((e) => e.eventId), error);

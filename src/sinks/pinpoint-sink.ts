@@ -3,13 +3,16 @@ import type { Logger } from '../logger';
 import type { EventEnvelope } from '../mapping/event-envelope';
 import { toPutEventsCalls, type PutEventsCall } from '../mapping/put-events-calls';
 import { PINPOINT_LIMITS } from '../mapping/pinpoint-limits';
-import { allFailed, type DeliveryResult, type EventSink } from './event-sink';
+import { allFailed, deliveredAll, mergeResults, type DeliveryResult, type EventSink } from './event-sink';
+import type { RateLimiter } from './rate-limiter';
 import { SinkError, classifySdkError } from './sink-error';
 
 /** What the Pinpoint sink needs; the composition root builds the client. */
 export interface PinpointSinkOptions {
   client: PinpointClient;
   logger: Logger;
+  /** Paces PutEvents calls (durable mode); upstream mode has none, its clients are waiting. */
+  limiter?: RateLimiter;
 }
 
 /**
@@ -28,15 +31,16 @@ function readResults(response: EventsResponse, result: DeliveryResult): void {
   }
 }
 
-/** Delivers events with Pinpoint `PutEvents`: one call per application and ≤100 events / ~4 MB. */
+/** Delivers events with Pinpoint `PutEvents`: one call per application and ≤100 events / ~4 MB, each paced by `limiter`. */
 export function createPinpointSink(options: PinpointSinkOptions): EventSink {
-  const { client, logger } = options;
+  const { client, logger, limiter } = options;
   const send = async (call: PutEventsCall): Promise<DeliveryResult> => {
+    await limiter?.take();
     try {
       const response = await client.send(
         new PutEventsCommand({ ApplicationId: call.applicationId, EventsRequest: call.request }),
       );
-      const result: DeliveryResult = { rejected: [], failed: [] };
+      const result = deliveredAll();
       readResults(response.EventsResponse ?? {}, result);
       return result;
     } catch (err: unknown) {
@@ -50,7 +54,7 @@ export function createPinpointSink(options: PinpointSinkOptions): EventSink {
     maxBatchEvents: PINPOINT_LIMITS.eventsPerCall,
     async deliver(envelopes: readonly EventEnvelope[]): Promise<DeliveryResult> {
       const results = await Promise.all(toPutEventsCalls(envelopes).map(send));
-      return { rejected: results.flatMap((r) => r.rejected), failed: results.flatMap((r) => r.failed) };
+      return results.reduce(mergeResults, deliveredAll());
     },
     async close() {
       client.destroy();

@@ -1,6 +1,7 @@
 import type { Logger } from '../logger';
 import type { EventEnvelope } from '../mapping/event-envelope';
-import { allFailed, type DeliveryResult, type EventSink } from './event-sink';
+import { allFailed, deliveredAll, type DeliveryResult, type EventSink } from './event-sink';
+import type { RateLimiter } from './rate-limiter';
 import { SinkError, classifySdkError } from './sink-error';
 
 /** The size limits of one batch call, in records and bytes as the service counts them. */
@@ -35,6 +36,12 @@ export interface RecordBatchTransport<Entry> {
   /** Sends one batch; throws if the whole call failed. */
   put(entries: Entry[]): Promise<BatchOutcome>;
   close(): void;
+}
+
+/** What every batch sink shares: where it logs, and what paces its calls (durable mode). */
+export interface RecordBatchSinkOptions {
+  logger: Logger;
+  limiter?: RateLimiter;
 }
 
 interface Encoded<Entry> {
@@ -73,14 +80,16 @@ export function classifyRecordError(code: string, message: string | undefined): 
 /**
  * An EventSink over a batch-put transport (Kinesis `PutRecords`, Firehose `PutRecordBatch`).
  * Records over the per-record limit can never be taken, so they are rejected; batches are sent
- * one after the other so that a device's events keep their order. A record without a verdict
+ * one after the other, each paced by the limiter, so that a device's events keep their order. A record without a verdict
  * counts as failed when the call reported failures, and as delivered otherwise.
  */
-export function createRecordBatchSink<Entry>(transport: RecordBatchTransport<Entry>, logger: Logger): EventSink {
+export function createRecordBatchSink<Entry>(transport: RecordBatchTransport<Entry>, options: RecordBatchSinkOptions): EventSink {
   const { name, limits } = transport;
+  const { logger, limiter } = options;
   const sendBatch = async (batch: Array<Encoded<Entry>>, result: DeliveryResult): Promise<void> => {
     const eventIds = batch.map((item) => item.eventId);
     let outcome: BatchOutcome;
+    await limiter?.take();
     try {
       outcome = await transport.put(batch.map((item) => item.entry));
     } catch (err: unknown) {
@@ -105,7 +114,7 @@ export function createRecordBatchSink<Entry>(transport: RecordBatchTransport<Ent
     name,
     maxBatchEvents: limits.maxRecords,
     async deliver(envelopes: readonly EventEnvelope[]): Promise<DeliveryResult> {
-      const result: DeliveryResult = { rejected: [], failed: [] };
+      const result = deliveredAll();
       const encoded: Array<Encoded<Entry>> = [];
       for (const envelope of envelopes) {
         const { entry, bytes } = transport.toEntry(envelope);

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { EventEnvelope } from '../mapping/event-envelope';
-import { envelopesRow } from './spool-payload';
+import { mappedEventPayload } from './spool-payload';
+import { adminStatements } from './spool-statements';
 
 /** One sink's backlog as the CLI and operators see it. */
 export interface SinkBacklog {
@@ -11,6 +12,8 @@ export interface SinkBacklog {
   /** Age of the oldest undelivered event, in ms. */
   oldestAgeMs: number | null;
   deadLetters: number;
+  /** Rows this sink could not decode (kept in `undecodable_rows`). */
+  undecodableRows: number;
   cursor: number;
 }
 
@@ -31,94 +34,95 @@ export interface DeadLetter {
   failedAt: string;
 }
 
+/** A row the delivery side could not decode, as listed by `ma2pinpoint spool undecodable`. */
+export interface UndecodableRow {
+  sink: string;
+  seq: number;
+  reason: string;
+  foundAt: string;
+  /** The stored payload as it was, for an operator to inspect or repair. */
+  payload: string;
+}
+
 /** Reads the spool's state for operators; works on a live spool (WAL allows it). */
 export function spoolStats(db: Database.Database, configuredSinks: readonly string[], now: number): SpoolStats {
-  const known = db
-    .prepare('SELECT sink FROM cursors UNION SELECT sink FROM retries UNION SELECT sink FROM dead_letters')
-    .pluck()
-    .all() as string[];
-  const sinks = [...new Set([...configuredSinks, ...known])];
+  const statements = adminStatements(db);
+  const sinks = [...new Set([...configuredSinks, ...statements.knownSinks.all()])];
   return {
-    storedEvents: db.prepare('SELECT COALESCE(SUM(event_count), 0) FROM batches').pluck().get() as number,
+    storedEvents: statements.storedEvents.get() ?? 0,
     sinks: sinks.map((sink) => {
-      const cursor = (db.prepare('SELECT seq FROM cursors WHERE sink = ?').pluck().get(sink) as number | undefined) ?? 0;
-      const fresh = db
-        .prepare('SELECT COALESCE(SUM(event_count), 0) AS n, MIN(received_at) AS oldest FROM batches WHERE seq > ? AND only_sink IS NULL')
-        .get(cursor) as { n: number; oldest: number | null };
-      const retry = db
-        .prepare(
-          'SELECT COALESCE(SUM(json_array_length(r.event_ids)), 0) AS n, MIN(b.received_at) AS oldest FROM retries r JOIN batches b ON b.seq = r.seq WHERE r.sink = ?',
-        )
-        .get(sink) as { n: number; oldest: number | null };
+      const cursor = statements.cursor.get(sink) ?? 0;
+      const fresh = statements.freshDepth.get(cursor) ?? { n: 0, oldest: null };
+      const retry = statements.retryDepth.get(sink) ?? { n: 0, oldest: null };
       const oldest = [fresh.oldest, retry.oldest].filter((v): v is number => v !== null);
       return {
         sink,
         depth: fresh.n + retry.n,
         retries: retry.n,
         oldestAgeMs: oldest.length > 0 ? now - Math.min(...oldest) : null,
-        deadLetters: db.prepare('SELECT COUNT(*) FROM dead_letters WHERE sink = ?').pluck().get(sink) as number,
+        deadLetters: statements.deadLetterCount.get(sink) ?? 0,
+        undecodableRows: statements.undecodableCount.get(sink) ?? 0,
         cursor,
       };
     }),
   };
 }
 
-/** The envelope of a dead letter, or undefined for a whole undecodable spool row (kept as its payload). */
+/**
+ * The mapped event of a dead letter. Version 0.1 also kept whole undecodable rows among the dead
+ * letters (as `{"undecodablePayload":…}`): those have no event, are listed without one, and are
+ * never requeued.
+ */
 function parseDeadLetter(text: string): EventEnvelope | undefined {
-  const parsed = JSON.parse(text) as EventEnvelope | { undecodablePayload: string };
-  return 'undecodablePayload' in parsed ? undefined : parsed;
+  const parsed = JSON.parse(text) as Partial<EventEnvelope>;
+  return parsed.event && parsed.eventId ? (parsed as EventEnvelope) : undefined;
 }
 
 /** Lists dead letters, oldest first. */
 export function listDeadLetters(db: Database.Database, options: { sink?: string; limit: number }): DeadLetter[] {
-  const rows = db
-    .prepare('SELECT id, sink, event_id, message, failed_at, envelope FROM dead_letters WHERE (? IS NULL OR sink = ?) ORDER BY id LIMIT ?')
-    .all(options.sink ?? null, options.sink ?? null, options.limit) as Array<{
-    id: number;
-    sink: string;
-    event_id: string;
-    message: string;
-    failed_at: number;
-    envelope: string;
-  }>;
-  return rows.map((row) => {
-    const envelope = parseDeadLetter(row.envelope);
-    return {
-      id: row.id,
-      sink: row.sink,
-      eventId: row.event_id,
-      applicationId: envelope?.applicationId ?? '',
-      eventType: envelope?.event.EventType ?? '',
-      message: row.message,
-      failedAt: new Date(row.failed_at).toISOString(),
-    };
-  });
+  const sink = options.sink ?? null;
+  return adminStatements(db)
+    .deadLetters.all(sink, sink, options.limit)
+    .map((row) => {
+      const envelope = parseDeadLetter(row.envelope);
+      return {
+        id: row.id,
+        sink: row.sink,
+        eventId: row.event_id,
+        applicationId: envelope?.applicationId ?? '',
+        eventType: envelope?.event.EventType ?? '',
+        message: row.message,
+        failedAt: new Date(row.failed_at).toISOString(),
+      };
+    });
+}
+
+/** Lists the rows sinks could not decode, oldest first. */
+export function listUndecodableRows(db: Database.Database, options: { sink?: string; limit: number }): UndecodableRow[] {
+  const sink = options.sink ?? null;
+  return adminStatements(db)
+    .undecodableRows.all(sink, sink, options.limit)
+    .map((row) => ({ sink: row.sink, seq: row.seq, reason: row.reason, foundAt: new Date(row.found_at).toISOString(), payload: row.payload }));
 }
 
 /**
- * Puts dead letters back in the queue of the sink that refused them (and only that sink):
- * the event is stored again, marked for that sink, with a retry due now. A running service
- * picks it up on its next look at the retries. Undecodable spool rows stay where they are: they
- * cannot be delivered, only inspected. Returns how many were requeued.
+ * Puts dead letters back in the queue of the sink that refused them (and only that sink): the
+ * mapped event is stored again, marked for that sink, with a retry due now. A running service
+ * picks it up on its next look at the retries. Returns how many were requeued.
  */
 export function requeueDeadLetters(db: Database.Database, selection: 'all' | readonly number[]): number {
-  const select = db.prepare('SELECT id, sink, event_id, envelope FROM dead_letters WHERE id = ?');
-  const all = db.prepare('SELECT id FROM dead_letters ORDER BY id').pluck();
-  const insertBatch = db.prepare('INSERT INTO batches (received_at, event_count, only_sink, payload) VALUES (?, 1, ?, ?)');
-  const insertRetry = db.prepare('INSERT INTO retries (sink, seq, event_ids, attempts, next_attempt_at, last_error) VALUES (?, ?, ?, 0, 0, NULL)');
-  const remove = db.prepare('DELETE FROM dead_letters WHERE id = ?');
+  const statements = adminStatements(db);
   return db.transaction(() => {
-    const ids = selection === 'all' ? (all.all() as number[]) : selection;
+    const ids = selection === 'all' ? statements.deadLetterIds.all() : selection;
     let count = 0;
     for (const id of ids) {
-      const row = select.get(id) as { id: number; sink: string; event_id: string; envelope: string } | undefined;
+      const row = statements.deadLetter.get(id);
       if (!row) continue;
       const envelope = parseDeadLetter(row.envelope);
       if (!envelope) continue;
-      const stored = envelopesRow([envelope]);
-      const seq = Number(insertBatch.run(stored.receivedAt, row.sink, stored.payload).lastInsertRowid);
-      insertRetry.run(row.sink, seq, JSON.stringify([envelope.eventId]));
-      remove.run(row.id);
+      const seq = Number(statements.requeueRow.run(envelope.receivedAt, row.sink, mappedEventPayload(row.envelope)).lastInsertRowid);
+      statements.requeueRetry.run(row.sink, seq, JSON.stringify([row.event_id]));
+      statements.deleteDeadLetter.run(row.id);
       count += 1;
     }
     return count;

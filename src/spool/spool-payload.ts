@@ -1,22 +1,22 @@
 import type { EventEnvelope } from '../mapping/event-envelope';
 import type { LegacyRequest, ValidatedRequest } from '../mapping/map-legacy-request';
-import { fromStoredBatch, toStoredBatches, type StoredBatch } from './stored-batch';
 
-/** One spool row to append: the events of one request (or one requeued event). */
+/** One spool row to append: the events of one request. */
 export interface SpoolRow {
   receivedAt: number;
   eventCount: number;
-  /** JSON: a stored legacy request, or a `StoredBatch` of mapped events. */
+  /** The stored payload as JSON text (see `decodePayload`). */
   payload: string;
 }
 
-/** Turns a row's payload back into envelopes, optionally only those whose ids are in `only`. */
-export type PayloadDecoder = (payload: string, only?: ReadonlySet<string>) => EventEnvelope[];
-
-/** How an accepted request is stored: the JSON texts it arrived with, mapped when delivered. */
-interface StoredRequest {
-  legacyRequest: LegacyRequest;
-}
+/**
+ * A row's payload once decoded. On disk it is a JSON object with one key, its tag:
+ * - `{"legacyRequest":{receivedAt, sdk, clientContext, body}}`: a request as it arrived (the
+ *   client context and body texts embedded as received), mapped when it is delivered;
+ * - `{"mappedEvent":EventEnvelope}`: one already mapped event, a dead letter an operator
+ *   requeued (mapping it again could not give back what the sink refused).
+ */
+export type StoredPayload = { kind: 'legacy-request'; request: LegacyRequest } | { kind: 'mapped-event'; envelope: EventEnvelope };
 
 /**
  * The row of a validated request. The body and client context were parsed from these exact
@@ -33,19 +33,38 @@ export function requestRow(request: ValidatedRequest): SpoolRow {
   };
 }
 
-/** The row of mapped events of one application and endpoint (a requeued dead letter). */
-export function envelopesRow(envelopes: readonly EventEnvelope[]): SpoolRow {
-  const [batch, ...others] = toStoredBatches(envelopes);
-  if (!batch || others.length > 0) throw new Error('envelopesRow takes the events of one application and endpoint');
-  return { receivedAt: batch.receivedAt, eventCount: batch.events.length, payload: JSON.stringify(batch) };
+/** The payload of one mapped event, from its JSON text as the dead letters keep it. */
+export function mappedEventPayload(envelopeJson: string): string {
+  return `{"mappedEvent":${envelopeJson}}`;
 }
 
-/** Decodes both kinds of payload; stored requests are mapped with `mapRequest`. */
-export function createPayloadDecoder(mapRequest: (request: LegacyRequest) => EventEnvelope[]): PayloadDecoder {
-  return (payload, only) => {
-    const stored = JSON.parse(payload) as StoredRequest | StoredBatch;
-    if (!('legacyRequest' in stored)) return fromStoredBatch(stored, only);
-    const envelopes = mapRequest(stored.legacyRequest);
-    return only ? envelopes.filter((e) => only.has(e.eventId)) : envelopes;
-  };
+/**
+ * A requeued dead letter as version 0.1 stored it: its events grouped, with the fields they
+ * share written once. Read so that a spool written by 0.1 keeps its requeued rows; never written.
+ */
+interface GroupedEventsV01 {
+  applicationId: string;
+  endpointId: string;
+  endpoint: EventEnvelope['endpoint'];
+  receivedAt: number;
+  common: Partial<EventEnvelope['event']>;
+  events: Array<[eventId: string, event: EventEnvelope['event']]>;
+}
+
+function fromGroupedEventsV01(stored: GroupedEventsV01): StoredPayload {
+  const [only, ...more] = stored.events;
+  if (!only || more.length > 0) throw new Error('a 0.1 requeued row must hold exactly one event');
+  const [eventId, event] = only;
+  const { applicationId, endpointId, endpoint, receivedAt } = stored;
+  return { kind: 'mapped-event', envelope: { eventId, applicationId, endpointId, endpoint, receivedAt, event: { ...event, ...stored.common } } };
+}
+
+/** Decodes a stored payload by its tag; throws on text that is not a payload this version reads. */
+export function decodePayload(text: string): StoredPayload {
+  const stored = JSON.parse(text) as unknown;
+  if (typeof stored !== 'object' || stored === null) throw new Error('payload is not a JSON object');
+  if ('legacyRequest' in stored) return { kind: 'legacy-request', request: stored.legacyRequest as LegacyRequest };
+  if ('mappedEvent' in stored) return { kind: 'mapped-event', envelope: stored.mappedEvent as EventEnvelope };
+  if ('events' in stored && 'common' in stored) return fromGroupedEventsV01(stored as GroupedEventsV01);
+  throw new Error('payload has no known tag');
 }

@@ -61,7 +61,7 @@ describe('durable mode with the Pinpoint sink', () => {
       expect((await sendLegacy(url, { kind: 'js', clientId, events })).status).toBe(202);
     });
     await waitFor(() => standIn.calls.filter((c) => c.status === 503).length >= 2, 10_000, 'failed attempts');
-    expect(deps.forwarder?.health()[0]).toEqual(expect.objectContaining({ sink: 'pinpoint', lastError: expect.objectContaining({ kind: 'transient' }) }));
+    expect(deps.delivery?.health()[0]).toEqual(expect.objectContaining({ sink: 'pinpoint', lastError: expect.objectContaining({ kind: 'transient' }) }));
     down = false;
     await waitFor(() => standIn.delivered().length >= 300, 30_000, 'recovery');
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -113,7 +113,7 @@ describe('durable mode with the Pinpoint sink', () => {
     expect(tags().sort()).toEqual(events.map((e) => (e['attributes'] as { tag: string }).tag).filter((t) => t !== 'whole-call-poison').sort());
     // Halving 30 events down to the one refused: a handful of calls, no backoff.
     expect(standIn.calls.length).toBeLessThanOrEqual(12);
-    expect(deps.forwarder?.health()[0]?.consecutiveFailures).toBe(0);
+    expect(deps.delivery?.health()[0]?.consecutiveFailures).toBe(0);
     const db = openSpoolDatabase(path.join(temp.dir, 'spool.db'), 'normal');
     expect(listDeadLetters(db, { limit: 10 })).toEqual([
       expect.objectContaining({ sink: 'pinpoint', eventId: [...poisonIds][0], message: expect.stringContaining('Invalid event') }),

@@ -181,8 +181,8 @@ describe('issue 5 acceptance, durable mode', () => {
       await replayAll(url, before);
       sent.push(...before);
       await waitFor(() => pinpoint.delivered().length >= eventCount(sent), 10_000, 'pinpoint while kinesis fails');
-      await waitFor(() => deps.forwarder?.health().find((h) => h.sink === 'kinesis')?.lastError !== undefined, 10_000, 'a kinesis failure');
-      const kinesisHealth = deps.forwarder?.health().find((h) => h.sink === 'kinesis');
+      await waitFor(() => deps.delivery?.health().find((h) => h.sink === 'kinesis')?.lastError !== undefined, 10_000, 'a kinesis failure');
+      const kinesisHealth = deps.delivery?.health().find((h) => h.sink === 'kinesis');
       expect(kinesisHealth?.lastError).toEqual(expect.objectContaining({ kind: 'not-found', code: 'ResourceNotFoundException' }));
       expect((kinesisHealth?.pausedUntil ?? 0) - (kinesisHealth?.lastError?.at ?? 0)).toBeGreaterThanOrEqual(7_000);
       expectPinpointHasExactly(sent);
@@ -191,7 +191,7 @@ describe('issue 5 acceptance, durable mode', () => {
       await kinesalite.createStream(stream, 4);
       await waitFor(async () => (await kinesalite.readAll(stream)).length >= eventCount(sent), 25_000, 'kinesis to catch up');
       await waitFor(() => deps.spool?.storedEvents() === 0, 5_000, 'the spool to drain');
-      expect(deps.forwarder?.health().find((h) => h.sink === 'kinesis')?.consecutiveFailures).toBe(0);
+      expect(deps.delivery?.health().find((h) => h.sink === 'kinesis')?.consecutiveFailures).toBe(0);
 
       const after = [jsLibrary151Events()];
       await replayAll(url, after);

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '../../src/mapping/event-envelope';
-import { toEventStreamRecord } from '../../src/mapping/event-stream-record';
+import { toEventStreamRecord } from '../support/event-stream-oracle';
 import { silentLogger } from '../../src/logger';
 import type { DeliveryResult, EventSink } from '../../src/sinks/event-sink';
 import { createFirehoseSink } from '../../src/sinks/firehose-sink';

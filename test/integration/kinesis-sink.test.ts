@@ -1,6 +1,6 @@
 import { KinesisClient, PutRecordsCommand, type PutRecordsCommandOutput, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import type { EventEnvelope } from '../../src/mapping/event-envelope';
-import { toEventStreamRecord } from '../../src/mapping/event-stream-record';
+import { toEventStreamRecord } from '../support/event-stream-oracle';
 import { silentLogger } from '../../src/logger';
 import type { EventSink } from '../../src/sinks/event-sink';
 import { createKinesisSink } from '../../src/sinks/kinesis-sink';

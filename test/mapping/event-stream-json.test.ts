@@ -3,12 +3,12 @@ import path from 'node:path';
 import { detectClientSdk } from '../../src/legacy/client-sdk';
 import type { ClientSdk, LegacyClientContext, LegacyEventsBody } from '../../src/legacy/types';
 import type { EventEnvelope } from '../../src/mapping/event-envelope';
-import { eventStreamRecordJson } from '../../src/mapping/event-stream-json';
-import { toEventStreamRecord } from '../../src/mapping/event-stream-record';
+import { createEventStreamSerializer } from '../../src/mapping/event-stream-json';
+import { toEventStreamRecord } from '../support/event-stream-oracle';
 import { mapLegacyRequest } from '../../src/mapping/map-legacy-request';
-import { envelopesRow } from '../../src/spool/spool-payload';
+import { mappedEventPayload } from '../../src/spool/spool-payload';
 import { allClientFixtures } from '../fixtures/clients';
-import { sampleDecoder } from '../support/legacy-requests';
+import { decodeToEnvelopes } from '../support/legacy-requests';
 
 const header = (headers: Record<string, string>, name: string): string | undefined =>
   Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
@@ -29,22 +29,24 @@ function allEnvelopes(): Array<[string, EventEnvelope[]]> {
   return [...fromClients, ...fromTable];
 }
 
-describe('eventStreamRecordJson', () => {
+describe('createEventStreamSerializer', () => {
   it.each(allEnvelopes())('%s: the same text as JSON.stringify of the record', (_name, envelopes) => {
     expect(envelopes.length).toBeGreaterThan(0);
-    for (const envelope of envelopes) expect(eventStreamRecordJson(envelope)).toBe(JSON.stringify(toEventStreamRecord(envelope)));
+    const toRecordJson = createEventStreamSerializer();
+    for (const envelope of envelopes) expect(toRecordJson(envelope)).toBe(JSON.stringify(toEventStreamRecord(envelope)));
   });
 
   it('does not reuse one request’s application part for another that shares the endpoint object', () => {
     const [envelope] = allEnvelopes()[0]![1];
     const other: EventEnvelope = { ...envelope!, applicationId: 'other-app', event: { ...envelope!.event, AppTitle: 'Other' } };
-    eventStreamRecordJson(envelope!);
-    expect(JSON.parse(eventStreamRecordJson(other))).toEqual(toEventStreamRecord(other));
+    const toRecordJson = createEventStreamSerializer();
+    toRecordJson(envelope!);
+    expect(JSON.parse(toRecordJson(other))).toEqual(toEventStreamRecord(other));
   });
 
-  it('serializes requeued (stored-batch) envelopes the same way', () => {
+  it('serializes requeued (mapped-event) envelopes the same way', () => {
     const envelopes = allEnvelopes()[1]![1];
-    const decoded = sampleDecoder(envelopesRow(envelopes).payload);
-    expect(decoded.map(eventStreamRecordJson)).toEqual(envelopes.map((e) => JSON.stringify(toEventStreamRecord(e))));
+    const decoded = envelopes.flatMap((e) => decodeToEnvelopes(mappedEventPayload(JSON.stringify(e))));
+    expect(decoded.map(createEventStreamSerializer())).toEqual(envelopes.map((e) => JSON.stringify(toEventStreamRecord(e))));
   });
 });

@@ -25,14 +25,15 @@ export function pinpointStandInEnv(standIn: PinpointStandIn): Record<string, str
 /**
  * Starts the service from an environment, any ack mode or sink, wired exactly as `main.ts`
  * wires it (`loadConfig` + `createDeps`), signing with the stand-in's keys. Quiet, loopback
- * only and us-east-1 unless `env` says otherwise.
+ * only, us-east-1 and delivering inline (the worker thread runs only from the build, and explicit
+ * credentials cannot cross to it) unless `env` says otherwise.
  */
 export async function startInProcessProxy(env: Record<string, string>): Promise<InProcessProxy> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', AWS_REGION: 'us-east-1', ...env });
+  const config = loadConfig({ LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', AWS_REGION: 'us-east-1', DELIVERY_THREAD: 'inline', ...env });
   const deps = createDeps(config, silentLogger, { credentials: { ...STAND_IN_CREDENTIALS } });
   const app = createApp(deps.app);
   const server: Server = await new Promise((resolve) => {
-    const s = createServiceServer(deps.app).listen(config.port, config.host, () => resolve(s));
+    const s = createServiceServer(deps.app).listen(config.http.port, config.http.host, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,7 +1,7 @@
 import type { LegacyClientContext, LegacyEvent } from '../../src/legacy/types';
 import type { EventEnvelope } from '../../src/mapping/event-envelope';
 import { mapLegacyRequest, type LegacyRequest } from '../../src/mapping/map-legacy-request';
-import { createPayloadDecoder, requestRow, type PayloadDecoder, type SpoolRow } from '../../src/spool/spool-payload';
+import { decodePayload, requestRow, type SpoolRow } from '../../src/spool/spool-payload';
 
 /** The legacy app id used by the sample requests (no app id map, so it is also the Pinpoint app id). */
 export const SAMPLE_APP_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -57,5 +57,8 @@ export function deviceRow(clientId: string, count: number): SpoolRow {
   return requestRow({ ...request, clientContextJson: JSON.stringify(request.clientContext), bodyJson: JSON.stringify(request.body) });
 }
 
-/** Decodes spool payloads the way the service does, with no app id map. */
-export const sampleDecoder: PayloadDecoder = createPayloadDecoder((request) => mapLegacyRequest(request, new Map()).envelopes);
+/** The events of a stored payload, decoded and mapped the way the delivery side does it, with no app id map. */
+export function decodeToEnvelopes(payload: string): EventEnvelope[] {
+  const stored = decodePayload(payload);
+  return stored.kind === 'legacy-request' ? mapLegacyRequest(stored.request, new Map()).envelopes : [stored.envelope];
+}

@@ -1,16 +1,15 @@
 import path from 'node:path';
-import { Spool, SpoolFullError } from '../../src/spool/spool';
-import { listDeadLetters, requeueDeadLetters, spoolStats } from '../../src/spool/spool-admin';
+import { listDeadLetters, listUndecodableRows, requeueDeadLetters, spoolStats } from '../../src/spool/spool-admin';
 import { openSpoolDatabase } from '../../src/spool/spool-database';
-import { deviceEnvelopes, deviceRow, SAMPLE_APP_ID, sampleDecoder } from '../support/legacy-requests';
+import { deviceEnvelopes, deviceRow, SAMPLE_APP_ID } from '../support/legacy-requests';
+import { openSpoolHarness, type SpoolHarness } from '../support/spool-harness';
 import { makeTempDir } from '../support/temp-dir';
 
-describe('Spool (real SQLite file)', () => {
+describe('Spool: appender and delivery queue (real SQLite file)', () => {
   let temp: ReturnType<typeof makeTempDir>;
   let file: string;
   let clock: number;
-  const open = (sinks: string[] = ['a', 'b'], maxEvents = 1000): Spool =>
-    new Spool({ db: openSpoolDatabase(file, 'normal'), sinks, maxEvents, now: () => clock, decode: sampleDecoder });
+  const open = (sinks: string[] = ['a', 'b'], maxEvents = 1000): SpoolHarness => openSpoolHarness(file, sinks, maxEvents, () => clock);
 
   beforeEach(() => {
     temp = makeTempDir();
@@ -124,23 +123,25 @@ describe('Spool (real SQLite file)', () => {
     spool.close();
   });
 
-  it('dead-letters a row it cannot decode, whole, delivers the rows around it, and keeps it out of requeue', async () => {
+  it('sets a row it cannot decode aside, with its payload, delivers the rows around it, and keeps it out of the dead letters', async () => {
     const spool = open(['a']);
-    await spool.append({ receivedAt: clock, eventCount: 2, payload: '{"legacyRequest":{"receivedAt":1}}' });
+    const broken = '{"legacyRequest":{"receivedAt":1}}';
+    await spool.append({ receivedAt: clock, eventCount: 2, payload: broken });
     await spool.append(deviceRow('d1', 2));
     const lease = spool.lease('a', 100, true)!;
-    expect(lease.undecodableRows).toHaveLength(1);
+    expect(lease.undecodable).toEqual([{ seq: lease.rows[0]!.seq, reason: expect.any(String) }]);
     expect(lease.events.map((e) => e.envelope.endpointId)).toEqual(['d1', 'd1']);
     spool.complete(lease, { rejected: [], failed: [], retryAt: clock });
     expect(spool.storedEvents()).toBe(0);
     expect(spool.lease('a', 100, true)).toBeUndefined();
     spool.close();
     const db = openSpoolDatabase(file, 'normal');
-    expect(listDeadLetters(db, { limit: 10 })).toEqual([
-      expect.objectContaining({ sink: 'a', eventId: `spool-row-${lease.undecodableRows[0]}`, message: expect.stringMatching(/^Undecodable spool row/), applicationId: '', eventType: '' }),
+    expect(listUndecodableRows(db, { limit: 10 })).toEqual([
+      { sink: 'a', seq: lease.rows[0]!.seq, reason: expect.any(String), foundAt: expect.any(String), payload: broken },
     ]);
+    expect(listDeadLetters(db, { limit: 10 })).toEqual([]);
     expect(requeueDeadLetters(db, 'all')).toBe(0);
-    expect(listDeadLetters(db, { limit: 10 })).toHaveLength(1);
+    expect(spoolStats(db, ['a'], clock).sinks).toEqual([expect.objectContaining({ sink: 'a', depth: 0, deadLetters: 0, undecodableRows: 1 })]);
     db.close();
   });
 
@@ -158,7 +159,7 @@ describe('Spool (real SQLite file)', () => {
   it('refuses appends beyond SPOOL_MAX_EVENTS without touching what is stored', async () => {
     const spool = open(['a'], 5);
     await spool.append(deviceRow('d0', 4));
-    await expect(spool.append(deviceRow('d2', 2))).rejects.toBeInstanceOf(SpoolFullError);
+    await expect(spool.append(deviceRow('d2', 2))).resolves.toBe('full');
     expect(spool.storedEvents()).toBe(4);
     await spool.append(deviceRow('d3', 1));
     expect(spool.isFull()).toBe(true);
@@ -180,7 +181,6 @@ describe('Spool (real SQLite file)', () => {
     const [letter] = listDeadLetters(db, { limit: 10 });
     expect(requeueDeadLetters(db, [letter!.id])).toBe(1);
     db.close();
-    spool.refreshCount();
     const again = spool.lease('a', 100, true)!;
     expect(again.events.map((e) => e.envelope.eventId)).toEqual([envelopes[0]!.eventId]);
     spool.complete(again, { rejected: [], failed: [], retryAt: clock });

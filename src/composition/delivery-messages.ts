@@ -1,9 +1,11 @@
-import type { Config } from '../config';
-import type { SinkHealth } from './forwarder';
+import type { SinkHealth } from '../forwarder/forwarder';
+import type { LogLevel } from '../logger';
+import type { DeliverySettings } from './delivery';
 
 /** What the HTTP thread hands the delivery worker at start. */
 export interface DeliveryWorkerData {
-  config: Config;
+  settings: DeliverySettings;
+  logLevel: LogLevel;
 }
 
 /** HTTP thread → delivery worker. */

@@ -1,19 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Config } from '../config';
-import type { Logger } from '../logger';
-import type { Spool } from '../spool/spool';
+import type { SinkHealth } from '../forwarder/forwarder';
+import type { Logger, LogLevel } from '../logger';
+import type { SpoolAppender } from '../spool/spool-appender';
+import type { DeliveryHandle, DeliverySettings } from './delivery';
 import type { DeliveryWorkerData, FromDeliveryWorker, ToDeliveryWorker } from './delivery-messages';
-import type { Forwarder, SinkHealth } from './forwarder';
 
-/** The compiled worker script; absent when running from TypeScript sources (the tests). */
+/** The compiled worker script, next to this file in `dist/`. */
 const DELIVERY_WORKER_FILE = path.join(__dirname, 'delivery-worker.js');
-
-/** True when the delivery worker can be started (the service runs from `dist/`). */
-export function deliveryWorkerAvailable(): boolean {
-  return existsSync(DELIVERY_WORKER_FILE);
-}
 
 /**
  * The delivery thread's young generation, MB. Its garbage is short-lived (one lease's parsed
@@ -22,34 +17,41 @@ export function deliveryWorkerAvailable(): boolean {
  */
 const WORKER_YOUNG_GENERATION_MB = 8;
 
+/** Extra time past the grace period for the worker to close its sinks and database. */
+const DRAIN_MARGIN_MS = 5000;
+
 /**
- * Runs the forwarder in a worker thread and presents it as a `Forwarder` to the HTTP thread.
- * The HTTP thread's spool only appends; it tells the worker what it committed (coalesced to one
- * message per tick) and learns from it what was delivered, so the full-spool check stays exact.
+ * `DELIVERY_THREAD=worker`: runs the delivery side in a worker thread and presents it to the
+ * HTTP thread. The appender tells the worker what it committed (coalesced to one message per
+ * tick) and learns from it what was deleted, so the full-spool check stays exact.
  */
-export function startDeliveryThread(config: Config, spool: Spool, logger: Logger): Forwarder {
-  const workerData: DeliveryWorkerData = { config };
-  let health: SinkHealth[] = config.sinks.map((sink) => ({ sink, consecutiveFailures: 0 }));
+export function startDeliveryThread(settings: DeliverySettings, logLevel: LogLevel, appender: SpoolAppender, logger: Logger): DeliveryHandle {
+  if (!existsSync(DELIVERY_WORKER_FILE)) {
+    throw new Error(`The delivery worker ${DELIVERY_WORKER_FILE} is missing: run the built service (npm run build), or set DELIVERY_THREAD=inline.`);
+  }
+  const workerData: DeliveryWorkerData = { settings, logLevel };
+  let health: SinkHealth[] = settings.sinks.map((sink) => ({ sink: sink.name, consecutiveFailures: 0 }));
   let stopping = false;
-  let drained: (() => void) | undefined;
+  let drained: () => void = () => undefined;
   let worker: Worker;
   let notifyScheduled = false;
 
+  const send = (message: ToDeliveryWorker): void => worker.postMessage(message);
   const start = (): void => {
     worker = new Worker(DELIVERY_WORKER_FILE, { workerData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     worker.on('message', (message: FromDeliveryWorker) => {
       switch (message.type) {
         case 'deleted':
-          spool.noteDeleted(message.events);
+          appender.noteDeleted(message.events);
           break;
         case 'health':
           health = message.health;
           break;
         case 'drained':
-          drained?.();
+          drained();
           break;
         case 'ready':
-          send({ type: 'appended', lastSeq: spool.lastAppendedSeq() });
+          send({ type: 'appended', lastSeq: appender.lastAppendedSeq() });
           break;
       }
     });
@@ -60,30 +62,25 @@ export function startDeliveryThread(config: Config, spool: Spool, logger: Logger
       setTimeout(start, 1000).unref();
     });
   };
-  const send = (message: ToDeliveryWorker): void => worker.postMessage(message);
   start();
 
   return {
     health: () => health,
-    notify() {
+    appended() {
       if (notifyScheduled) return;
       notifyScheduled = true;
       setImmediate(() => {
         notifyScheduled = false;
-        send({ type: 'appended', lastSeq: spool.lastAppendedSeq() });
+        send({ type: 'appended', lastSeq: appender.lastAppendedSeq() });
       });
     },
-    async drain(graceMs) {
+    async close(graceMs) {
       stopping = true;
       const done = new Promise<void>((resolve) => (drained = resolve));
       send({ type: 'drain', graceMs });
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([done, new Promise((resolve) => (timer = setTimeout(resolve, graceMs + 5000)))]);
+      await Promise.race([done, new Promise((resolve) => (timer = setTimeout(resolve, graceMs + DRAIN_MARGIN_MS)))]);
       clearTimeout(timer);
-      await worker.terminate();
-    },
-    async stop() {
-      stopping = true;
       await worker.terminate();
     },
   };

@@ -1,0 +1,93 @@
+import { systemClock } from '../clock';
+import { sinkNames, type Config } from '../config';
+import { startForwarder, type Forwarder, type SinkHealth } from '../forwarder/forwarder';
+import type { Logger } from '../logger';
+import { createRequestMapper } from '../mapping/request-mapper';
+import { createDeliveryQueue } from '../spool/delivery-queue';
+import type { SpoolAppender } from '../spool/spool-appender';
+import { openSpoolDatabase, spoolPath } from '../spool/spool-database';
+import { logFitted } from './fit-report';
+import { createSink, type AwsCredentials } from './sinks';
+
+/** The parts of the configuration the delivery side uses. */
+export type DeliverySettings = Pick<Config, 'spool' | 'delivery' | 'sinks' | 'appIdMap' | 'ackMode'>;
+
+/** The delivery side, running: its forwarder, and how to stop it. */
+export interface Delivery {
+  forwarder: Forwarder;
+  /** The appender committed rows up to `seq`: the queue may lease them; idle workers wake. */
+  appended(seq: number): void;
+  /** Delivers what it can within `graceMs`, then closes the sinks and the queue's connection. */
+  close(graceMs: number): Promise<void>;
+}
+
+/** What the delivery side needs besides its settings. */
+export interface DeliveryDeps {
+  logger: Logger;
+  /** Told how many stored events each settled lease deleted. */
+  onDeleted: (events: number) => void;
+  credentials?: AwsCredentials;
+}
+
+/**
+ * Builds the delivery side: its own connection to the spool (the queue), the sinks, and the
+ * forwarder that moves events from one to the other. The same function runs on the delivery
+ * worker thread and, with `DELIVERY_THREAD=inline`, on the HTTP thread.
+ */
+export function createDelivery(settings: DeliverySettings, deps: DeliveryDeps): Delivery {
+  const { logger } = deps;
+  const clock = systemClock;
+  const queue = createDeliveryQueue({
+    db: openSpoolDatabase(spoolPath(settings.spool.dataDir), settings.spool.sync),
+    sinks: sinkNames(settings),
+    now: clock.now,
+  });
+  const sinkDeps = { logger, clock, ackMode: settings.ackMode, ...(deps.credentials ? { credentials: deps.credentials } : {}) };
+  const sinks = settings.sinks.map((sink) => createSink(sink, sinkDeps));
+  const forwarder = startForwarder({
+    queue,
+    sinks,
+    mapRequest: createRequestMapper(settings.appIdMap, logFitted(logger)),
+    concurrency: settings.delivery.concurrency,
+    lingerMs: settings.delivery.lingerMs,
+    logger: logger.child({ component: 'forwarder' }),
+    clock,
+    onDeleted: deps.onDeleted,
+  });
+  return {
+    forwarder,
+    appended(seq) {
+      queue.noteAppended(seq);
+      forwarder.notify();
+    },
+    async close(graceMs) {
+      await forwarder.drain(graceMs);
+      await Promise.all(sinks.map((sink) => sink.close()));
+      queue.close();
+    },
+  };
+}
+
+/** The delivery side as the HTTP thread sees it, wherever it runs. */
+export interface DeliveryHandle {
+  /** The appender committed rows up to `seq`. */
+  appended(seq: number): void;
+  health(): SinkHealth[];
+  /** Delivers what it can within `graceMs`, then stops. */
+  close(graceMs: number): Promise<void>;
+}
+
+/** `DELIVERY_THREAD=inline`: the delivery side on the HTTP thread (its own spool connection all the same). */
+export function startInlineDelivery(
+  settings: DeliverySettings,
+  appender: SpoolAppender,
+  logger: Logger,
+  credentials?: AwsCredentials,
+): DeliveryHandle {
+  const delivery = createDelivery(settings, {
+    logger,
+    onDeleted: (events) => appender.noteDeleted(events),
+    ...(credentials ? { credentials } : {}),
+  });
+  return { appended: delivery.appended, health: () => delivery.forwarder.health(), close: delivery.close };
+}

@@ -1,0 +1,56 @@
+import type { Config } from '../config';
+import type { Readiness } from '../http/health-routes';
+import type { Logger } from '../logger';
+import type { Acceptor } from '../pipeline/acceptor';
+import { createDurableAcceptor } from '../pipeline/durable-acceptor';
+import { createSpoolAppender, type SpoolAppender } from '../spool/spool-appender';
+import { openSpoolDatabase, spoolPath } from '../spool/spool-database';
+import { startInlineDelivery, type DeliveryHandle } from './delivery';
+import { startDeliveryThread } from './delivery-thread';
+import type { AwsCredentials } from './sinks';
+
+/** Durable mode's parts on the HTTP thread. */
+export interface DurableParts {
+  acceptor: Acceptor;
+  readiness: () => Readiness;
+  spool: SpoolAppender;
+  delivery: DeliveryHandle;
+  close(graceMs: number): Promise<void>;
+}
+
+/**
+ * `ACK_MODE=durable`: requests are committed by the appender (this thread's spool connection)
+ * and delivered by the delivery side, on a worker thread or inline as `DELIVERY_THREAD` says.
+ * Explicit credentials exist only in this thread's memory and cannot be handed to a worker.
+ */
+export function composeDurable(config: Config, logger: Logger, credentials: AwsCredentials | undefined): DurableParts {
+  if (config.delivery.thread === 'worker' && credentials) {
+    throw new Error('Explicit AWS credentials cannot be passed to the delivery worker thread: use DELIVERY_THREAD=inline.');
+  }
+  const spool = createSpoolAppender(openSpoolDatabase(spoolPath(config.spool.dataDir), config.spool.sync, { checkpoints: false }), config.spool.maxEvents);
+  const delivery =
+    config.delivery.thread === 'worker'
+      ? startDeliveryThread(config, config.logLevel, spool, logger)
+      : startInlineDelivery(config, spool, logger, credentials);
+  return {
+    acceptor: createDurableAcceptor(spool, delivery.appended),
+    readiness: () => {
+      const usable = spool.isUsable();
+      const full = spool.isFull();
+      return {
+        ready: usable && !full,
+        details: {
+          ackMode: 'durable',
+          spool: { usable, full, storedEvents: spool.storedEvents(), maxEvents: spool.maxEvents },
+          sinks: delivery.health(),
+        },
+      };
+    },
+    spool,
+    delivery,
+    async close(graceMs) {
+      await delivery.close(graceMs);
+      spool.close();
+    },
+  };
+}

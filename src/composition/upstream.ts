@@ -1,0 +1,30 @@
+import { systemClock } from '../clock';
+import { sinkNames, type Config } from '../config';
+import type { Readiness } from '../http/health-routes';
+import type { Logger } from '../logger';
+import { createRequestMapper } from '../mapping/request-mapper';
+import type { Acceptor } from '../pipeline/acceptor';
+import { createUpstreamAcceptor } from '../pipeline/upstream-acceptor';
+import { createFanoutSink } from '../sinks/fanout-sink';
+import { logFitted } from './fit-report';
+import { createSink, type AwsCredentials } from './sinks';
+
+/** Upstream mode's parts. */
+export interface UpstreamParts {
+  acceptor: Acceptor;
+  readiness: () => Readiness;
+  close(): Promise<void>;
+}
+
+/** `ACK_MODE=upstream`: each request is delivered to every sink before it is answered. */
+export function composeUpstream(config: Config, logger: Logger, credentials: AwsCredentials | undefined): UpstreamParts {
+  const sinkDeps = { logger, clock: systemClock, ackMode: config.ackMode, ...(credentials ? { credentials } : {}) };
+  const sinks = config.sinks.map((sink) => createSink(sink, sinkDeps));
+  const [only] = sinks;
+  const sink = only && sinks.length === 1 ? only : createFanoutSink(sinks);
+  return {
+    acceptor: createUpstreamAcceptor(sink, createRequestMapper(config.appIdMap, logFitted(logger)), logger),
+    readiness: () => ({ ready: true, details: { ackMode: 'upstream', sinks: sinkNames(config) } }),
+    close: () => sink.close(),
+  };
+}
