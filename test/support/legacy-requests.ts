@@ -32,12 +32,12 @@ export function sampleEvents(count: number, sessionId = 'session-1'): LegacyEven
 }
 
 /** A validated legacy request from one device. */
-export function sampleLegacyRequest(clientId: string, eventCount: number): LegacyRequest {
+export function sampleLegacyRequest(clientId: string, eventCount: number, receivedAt = SAMPLE_RECEIVED_AT): LegacyRequest {
   return {
     clientContext: sampleClientContext(clientId),
     body: { events: sampleEvents(eventCount, `session-${clientId}`) },
     sdk: { kind: 'js', name: 'aws-sdk-mobile-analytics-js', version: '0.9.2' },
-    receivedAt: SAMPLE_RECEIVED_AT,
+    receivedAt,
   };
 }
 
@@ -51,9 +51,9 @@ export function deviceEnvelopes(clientId: string, count: number): EventEnvelope[
   return mapLegacyRequest(sampleLegacyRequest(clientId, count), new Map()).envelopes;
 }
 
-/** The spool row of a validated request from one device (as durable mode stores it). */
-export function deviceRow(clientId: string, count: number): SpoolRow {
-  const request = sampleLegacyRequest(clientId, count);
+/** The spool row of a validated request from one device (as durable mode stores it), received at `receivedAt`. */
+export function deviceRow(clientId: string, count: number, receivedAt = SAMPLE_RECEIVED_AT): SpoolRow {
+  const request = sampleLegacyRequest(clientId, count, receivedAt);
   return requestRow({ ...request, clientContextJson: JSON.stringify(request.clientContext), bodyJson: JSON.stringify(request.body) });
 }
 
