@@ -1,6 +1,6 @@
 /**
  * Time as the delivery side sees it: the current time and a way to wait. Injected, so the
- * forwarder, the rate limiter and the spool's retry schedule run on a fake clock in tests.
+ * forwarder, the quota pacer and the spool's retry schedule run on a fake clock in tests.
  */
 export interface Clock {
   /** Unix ms. */

@@ -11,7 +11,7 @@ import { createFirehoseSink } from '../sinks/firehose-sink';
 import { createKinesisSink } from '../sinks/kinesis-sink';
 import { createLocalSink } from '../sinks/local-sink';
 import { createPinpointSink } from '../sinks/pinpoint-sink';
-import { createRateLimiter, type RateLimiter } from '../sinks/rate-limiter';
+import { createQuotaPacer, type QuotaPacer } from '../sinks/quota-pacer';
 
 /** AWS credentials that replace the SDK's default provider chain (tests and embedders). */
 export type AwsCredentials = PinpointClientConfig['credentials'];
@@ -29,13 +29,6 @@ export interface SinkDeps {
   credentials?: AwsCredentials;
 }
 
-/**
- * Share of `FORWARD_MAX_RPS` actually used. Calls spaced exactly at the quota leave no room for a
- * call that reaches the service a few ms late while the next is on time, and the 429 that follows
- * pauses the sink for 0.25–0.5 s (measured on the bench: one such 429 cost ~3 % of a 15 s window).
- * At 99 %, the 16th call starts 10 ms after the first has left the one-second window.
- */
-const QUOTA_HEADROOM = 0.99;
 
 /**
  * HTTP/1.1 with keep-alive and timeouts for every AWS client: the Kinesis client defaults to
@@ -57,12 +50,9 @@ function awsClientConfig(sink: { region: string; endpoint: string | undefined },
   };
 }
 
-/**
- * Evenly spaced calls (burst 1) just under the sink's quota, since a burst would overshoot a
- * quota counted per rolling second; none in upstream mode.
- */
-function pacing(maxCallsPerSecond: number, deps: SinkDeps): { limiter?: RateLimiter } {
-  return deps.ackMode === 'durable' ? { limiter: createRateLimiter(maxCallsPerSecond * QUOTA_HEADROOM, 1, deps.clock) } : {};
+/** Durable mode paces every remote call within `FORWARD_MAX_RPS`; upstream mode does not pace. */
+function pacing(maxCallsPerSecond: number, deps: SinkDeps): { pacer?: QuotaPacer } {
+  return deps.ackMode === 'durable' ? { pacer: createQuotaPacer(maxCallsPerSecond, deps.clock) } : {};
 }
 
 /** Builds one sink from its settings (the SDK clients and the local store are constructed here). */

@@ -31,8 +31,8 @@ export interface EventSink {
   readonly maxBatchEvents: number;
   /**
    * Delivers events, in as many remote calls as the destination needs (one per application for
-   * Pinpoint, by count and bytes for streams). A remote sink waits for its rate limiter before
-   * each call, so its quota holds whatever the caller hands it.
+   * Pinpoint, by count and bytes for streams). A remote sink runs each call through its quota
+   * pacer, so its quota holds whatever the caller hands it.
    */
   deliver(envelopes: readonly EventEnvelope[]): Promise<DeliveryResult>;
   close(): Promise<void>;

@@ -4,7 +4,7 @@ import type { EventEnvelope } from '../mapping/event-envelope';
 import { toPutEventsCalls, type PutEventsCall } from '../mapping/put-events-calls';
 import { PINPOINT_LIMITS } from '../mapping/pinpoint-limits';
 import { allFailed, deliveredAll, mergeResults, type DeliveryResult, type EventSink } from './event-sink';
-import type { RateLimiter } from './rate-limiter';
+import type { QuotaPacer } from './quota-pacer';
 import { SinkError, classifySdkError } from './sink-error';
 
 /** What the Pinpoint sink needs; the composition root builds the client. */
@@ -12,7 +12,7 @@ export interface PinpointSinkOptions {
   client: PinpointClient;
   logger: Logger;
   /** Paces PutEvents calls (durable mode); upstream mode has none, its clients are waiting. */
-  limiter?: RateLimiter;
+  pacer?: QuotaPacer;
 }
 
 /**
@@ -31,15 +31,13 @@ function readResults(response: EventsResponse, result: DeliveryResult): void {
   }
 }
 
-/** Delivers events with Pinpoint `PutEvents`: one call per application and ≤100 events / ~4 MB, each paced by `limiter`. */
+/** Delivers events with Pinpoint `PutEvents`: one call per application and ≤100 events / ~4 MB, each paced by `pacer`. */
 export function createPinpointSink(options: PinpointSinkOptions): EventSink {
-  const { client, logger, limiter } = options;
+  const { client, logger, pacer } = options;
+  const putEvents = (call: PutEventsCall) => client.send(new PutEventsCommand({ ApplicationId: call.applicationId, EventsRequest: call.request }));
   const send = async (call: PutEventsCall): Promise<DeliveryResult> => {
-    await limiter?.take();
     try {
-      const response = await client.send(
-        new PutEventsCommand({ ApplicationId: call.applicationId, EventsRequest: call.request }),
-      );
+      const response = await (pacer ? pacer.run(() => putEvents(call)) : putEvents(call));
       const result = deliveredAll();
       readResults(response.EventsResponse ?? {}, result);
       return result;

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger';
 import type { EventEnvelope } from '../mapping/event-envelope';
 import { allFailed, deliveredAll, type DeliveryResult, type EventSink } from './event-sink';
-import type { RateLimiter } from './rate-limiter';
+import type { QuotaPacer } from './quota-pacer';
 import { SinkError, classifySdkError } from './sink-error';
 
 /** The size limits of one batch call, in records and bytes as the service counts them. */
@@ -41,7 +41,7 @@ export interface RecordBatchTransport<Entry> {
 /** What every batch sink shares: where it logs, and what paces its calls (durable mode). */
 export interface RecordBatchSinkOptions {
   logger: Logger;
-  limiter?: RateLimiter;
+  pacer?: QuotaPacer;
 }
 
 interface Encoded<Entry> {
@@ -80,18 +80,18 @@ export function classifyRecordError(code: string, message: string | undefined): 
 /**
  * An EventSink over a batch-put transport (Kinesis `PutRecords`, Firehose `PutRecordBatch`).
  * Records over the per-record limit can never be taken, so they are rejected; batches are sent
- * one after the other, each paced by the limiter, so that a device's events keep their order. A record without a verdict
+ * one after the other, each paced by the pacer, so that a device's events keep their order. A record without a verdict
  * counts as failed when the call reported failures, and as delivered otherwise.
  */
 export function createRecordBatchSink<Entry>(transport: RecordBatchTransport<Entry>, options: RecordBatchSinkOptions): EventSink {
   const { name, limits } = transport;
-  const { logger, limiter } = options;
+  const { logger, pacer } = options;
   const sendBatch = async (batch: Array<Encoded<Entry>>, result: DeliveryResult): Promise<void> => {
     const eventIds = batch.map((item) => item.eventId);
     let outcome: BatchOutcome;
-    await limiter?.take();
+    const entries = batch.map((item) => item.entry);
     try {
-      outcome = await transport.put(batch.map((item) => item.entry));
+      outcome = await (pacer ? pacer.run(() => transport.put(entries)) : transport.put(entries));
     } catch (err: unknown) {
       const error = classifySdkError(err);
       logger.warn(`${name} batch call failed`, { kind: error.kind, code: error.code, reason: error.message, events: batch.length });

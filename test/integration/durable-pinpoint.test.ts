@@ -51,6 +51,24 @@ describe('durable mode with the Pinpoint sink', () => {
     expect(new Set(standIn.delivered().map((e) => e.eventId)).size).toBe(1000);
   });
 
+  it('keeps every rolling second within FORWARD_MAX_RPS when each batch holds two mapped applications', async () => {
+    const { url } = await start({ FORWARD_MAX_RPS: '15', FORWARD_LINGER_MS: '2000', PINPOINT_APP_ID_MAP: 'legacy-a=pinpoint-a,legacy-b=pinpoint-b' });
+    await inParallel(Array.from({ length: 60 }, (_, i) => i), 10, async (i) => {
+      const clientId = `device-${i}`;
+      const events = Array.from({ length: 25 }, (_, j) => taggedEvent(`p${i}-${j}`, clientId));
+      const answer = await sendLegacy(url, { kind: 'js', clientId, events, appId: i % 2 === 0 ? 'legacy-a' : 'legacy-b' });
+      expect(answer.status).toBe(202);
+    });
+    await waitFor(() => standIn.delivered().length >= 1500, 30_000, '1500 events delivered');
+    expect(new Set(standIn.calls.map((c) => c.applicationId))).toEqual(new Set(['pinpoint-a', 'pinpoint-b']));
+    // Leases of 100 events hold both applications: two PutEvents calls per lease, each paced.
+    expect(standIn.calls.length).toBeGreaterThanOrEqual(30);
+    const times = standIn.calls.map((c) => c.at).sort((a, b) => a - b);
+    const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
+    expect(busiest).toBeLessThanOrEqual(15);
+    expect(new Set(tags()).size).toBe(1500);
+  });
+
   it('keeps everything through a 503 outage and delivers each event once when Pinpoint recovers', async () => {
     let down = true;
     standIn.setBehavior(() => (down ? { status: 503 } : undefined));

@@ -4,7 +4,7 @@ import { startForwarder } from '../../src/forwarder/forwarder';
 import { silentLogger } from '../../src/logger';
 import { mapLegacyRequest } from '../../src/mapping/map-legacy-request';
 import { createPinpointSink } from '../../src/sinks/pinpoint-sink';
-import { createRateLimiter } from '../../src/sinks/rate-limiter';
+import { createQuotaPacer } from '../../src/sinks/quota-pacer';
 import { requestRow } from '../../src/spool/spool-payload';
 import { createFakeClock } from '../support/fake-clock';
 import { sampleLegacyRequest } from '../support/legacy-requests';
@@ -31,8 +31,8 @@ describe('pacing per remote call', () => {
       },
       destroy: () => undefined,
     } as unknown as PinpointClient;
-    // As the service builds it: FORWARD_MAX_RPS=15, evenly spaced (burst 1), 99 % of the quota.
-    const sink = createPinpointSink({ client, logger: silentLogger, limiter: createRateLimiter(15 * 0.99, 1, clock) });
+    // As the service builds it with FORWARD_MAX_RPS=15.
+    const sink = createPinpointSink({ client, logger: silentLogger, pacer: createQuotaPacer(15, clock) });
     const spool = openSpoolHarness(path.join(temp.dir, 'spool.db'), ['pinpoint'], 100_000, clock.now);
     const forwarder = startForwarder({
       queue: spool.queue,
