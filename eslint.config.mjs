@@ -1,19 +1,179 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Import boundaries. Each folder's rule is one no-restricted-imports block below; ESLint does not
+// merge options of the same rule across blocks (the last matching block wins), so every block
+// restates the express ban that applies to all of src/ except src/http/** and src/app.ts.
+const expressBan = {
+  regex: '^express(/.*)?$',
+  message: 'express may be imported only in src/http/** and src/app.ts.',
+};
+
+// Regexes rather than gitignore-style groups: a group such as 'http' would also match '../http'.
+const layerBan = (folders, message) => ({
+  regex: `^(\\.\\./)+(${folders.join('|')})(/.*)?$`,
+  message,
+});
+
 export default tseslint.config(
   { ignores: ['dist/**', 'dist-bench/**', 'coverage/**', 'node_modules/**', 'data/**', 'bench/results/**'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+
+  // Type-aware linting: strict for the product and the bench, recommended for tests (below).
   {
+    files: ['src/**/*.ts', 'bench/**/*.ts'],
+    extends: [tseslint.configs.strictTypeChecked],
+    rules: {
+      // Numbers in messages and log lines are the common case and always format sensibly.
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+    },
+  },
+  {
+    files: ['test/**/*.ts'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    rules: {
+      // Tests parse JSON from the wire (stand-in request bodies, HTTP responses, spool rows) and assert
+      // its shape with expect() (whose asymmetric matchers are `any` too): casts there would check nothing.
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
     },
   },
   {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      // Sinks and test stand-ins implement Promise-returning interfaces over synchronous work (SQLite, client.destroy()); `async` is what turns their throws into rejections.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    files: ['src/logger.ts'],
+    // winston types its Console transport as an interface extending TransportStream, so a real TransportStream subclass reads as "not created by its constructor".
+    rules: { '@typescript-eslint/no-unsafe-class-instance-assignment': 'off' },
+  },
+
+  // JS config files are not part of any tsconfig: no type information.
+  {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
+    extends: [tseslint.configs.recommended, tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+
+  // ---- Import boundaries ----
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/http/**', 'src/app.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [expressBan] }] },
+  },
+  {
+    files: ['src/mapping/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(node:)?(fs|http|net|worker_threads)(/.*)?$',
+              message: 'src/mapping is pure: no IO (node:fs, node:http, node:net, node:worker_threads).',
+            },
+            {
+              regex: '^(better-sqlite3|express|winston)(/.*)?$',
+              message: 'src/mapping is pure: no IO (better-sqlite3, express, winston).',
+            },
+            {
+              group: ['@aws-sdk/*'],
+              allowTypeImports: true,
+              message: 'src/mapping is pure: only type-only imports of AWS SDK packages (import type ...).',
+            },
+            layerBan(
+              ['spool', 'sinks', 'forwarder', 'http', 'pipeline', 'composition', 'cli', 'local-store'],
+              'src/mapping is pure: it may not import spool, sinks, forwarder, http, pipeline, composition, cli or local-store.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/spool/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            expressBan,
+            layerBan(
+              ['pipeline', 'http', 'forwarder', 'sinks', 'composition', 'cli'],
+              'src/spool is storage: it may not import pipeline, http, forwarder, sinks, composition or cli.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/sinks/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            expressBan,
+            layerBan(
+              ['pipeline', 'http', 'spool', 'forwarder', 'composition', 'cli'],
+              'src/sinks deliver mapped events: they may not import pipeline, http, spool, forwarder, composition or cli.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/forwarder/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            expressBan,
+            layerBan(
+              ['pipeline', 'http', 'composition', 'cli'],
+              'src/forwarder moves spool rows to sinks: it may not import pipeline, http, composition or cli.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/pipeline/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            expressBan,
+            layerBan(
+              ['http', 'forwarder', 'composition', 'cli'],
+              'src/pipeline accepts requests: it may not import http, forwarder, composition or cli.',
+            ),
+          ],
+        },
+      ],
+    },
   },
 );

@@ -33,7 +33,9 @@ export function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -45,7 +47,9 @@ function answers(url: string): Promise<boolean> {
       res.resume();
       resolve(true);
     });
-    req.on('error', () => resolve(false));
+    req.on('error', () => {
+      resolve(false);
+    });
     req.on('timeout', () => req.destroy());
     req.end();
   });
@@ -85,8 +89,8 @@ export async function startProcess(spec: ProcessSpec, timeoutMs = 20_000): Promi
   const keep = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-4000);
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   let exit: string | undefined;
   child.on('close', (code, signal) => {
     children.delete(child);

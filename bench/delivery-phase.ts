@@ -114,13 +114,15 @@ async function measureQuota(proxy: RunningProcess, standInUrl: string, plan: Ben
   const samples: Array<{ at: number; events: number; throttled: number }> = [];
   const started = performance.now();
   let loading = true;
-  const sampling = (async () => {
+  // A named function, not an IIFE: TypeScript reads an IIFE's body inline and narrows `loading` to `true` there.
+  const sample = async (): Promise<void> => {
     while (loading) {
       const s = await stats(standInUrl);
       samples.push({ at: (performance.now() - started) / 1000, events: s.events, throttled: s.throttled });
       await sleep(500);
     }
-  })();
+  };
+  const sampling = sample();
   try {
     const load = await drive(proxy.url, shape, { connections: plan.connections, seconds, overallRate: requestsPerSecond, unique: true });
     loading = false;

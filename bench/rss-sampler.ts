@@ -50,6 +50,8 @@ export function createRssSampler(intervalMs = 100): RssSampler {
     },
     windowPeak: (pid) => windows.get(pid) || null,
     overallPeak: (pid) => overall.get(pid) || null,
-    stop: () => clearInterval(timer),
+    stop: () => {
+      clearInterval(timer);
+    },
   };
 }

@@ -12,7 +12,9 @@ import { createRssSampler, type RssSampler } from './rss-sampler';
 import { parseTargetList, TARGETS, type TargetContext, type TargetId } from './targets';
 
 const repoRoot = resolve(__dirname, '..');
-const log = (line: string): void => console.log(line);
+const log = (line: string): void => {
+  console.log(line);
+};
 /** Temporary data dirs to remove however the run ends. */
 const tmpDirs: string[] = [];
 
@@ -103,7 +105,7 @@ async function main(): Promise<string> {
       ...(t.unavailable !== undefined ? { reason: t.unavailable } : {}),
       peakRssBytes: t.process ? sampler.overallPeak(t.process.pid) : null,
     }));
-    await Promise.all(targets.map((t) => t.process?.stop()));
+    await Promise.all(targets.flatMap((t) => (t.process ? [t.process.stop()] : [])));
     let deliveryResult: DeliveryResult | undefined;
     if (withDelivery) {
       log('delivery (durable + Pinpoint stand-in):');

@@ -3,8 +3,8 @@
  * forwarder, the quota pacer and the spool's retry schedule run on a fake clock in tests.
  */
 export interface Clock {
-  /** Unix ms. */
-  now(): number;
+  /** Unix ms. A function property, not a method: callers pass `clock.now` around unbound. */
+  now: () => number;
   /** Resolves after `ms` milliseconds, or as soon as `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }

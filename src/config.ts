@@ -176,7 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       host: v.HOST,
       bodyLimit: v.BODY_LIMIT,
       inflatedBodyLimit: v.INFLATED_BODY_LIMIT,
-      corsOrigins: v.CORS_ORIGINS === '*' ? '*' : v.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+      corsOrigins: v.CORS_ORIGINS.trim() === '*' ? '*' : v.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
       shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     },
     spool: { dataDir: v.DATA_DIR, sync: v.SPOOL_SYNC, maxEvents: v.SPOOL_MAX_EVENTS },

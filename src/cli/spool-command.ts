@@ -87,6 +87,7 @@ export function runSpoolCommand(args: string[], config: Config, io: Output): num
         io.out(`requeued ${count} dead letter(s)`);
         return 0;
       }
+      case undefined:
       default:
         io.err(
           'Usage: ma2pinpoint spool stats [--json] | dead-letters [--json] [--sink S] [--limit N] | undecodable [--json] [--sink S] | requeue --all | ID...',

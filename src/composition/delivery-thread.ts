@@ -36,7 +36,9 @@ export function startDeliveryThread(settings: DeliverySettings, logLevel: LogLev
   let worker: Worker;
   let notifyScheduled = false;
 
-  const send = (message: ToDeliveryWorker): void => worker.postMessage(message);
+  const send = (message: ToDeliveryWorker): void => {
+    worker.postMessage(message);
+  };
   const start = (): void => {
     worker = new Worker(DELIVERY_WORKER_FILE, { workerData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     worker.on('message', (message: FromDeliveryWorker) => {
@@ -55,7 +57,9 @@ export function startDeliveryThread(settings: DeliverySettings, logLevel: LogLev
           break;
       }
     });
-    worker.on('error', (err) => logger.error('delivery thread failed', { reason: err.message, stack: err.stack }));
+    worker.on('error', (err) => {
+      logger.error('delivery thread failed', { reason: err.message, stack: err.stack });
+    });
     worker.on('exit', (code) => {
       if (stopping) return;
       logger.error('delivery thread exited; restarting', { code });

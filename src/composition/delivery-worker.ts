@@ -16,9 +16,18 @@ function runDeliveryWorker(): void {
   if (!port) throw new Error('delivery-worker must run as a worker thread');
   const { settings, logLevel } = workerData as DeliveryWorkerData;
   const logger = createLogger(logLevel).child({ thread: 'delivery' });
-  const post = (message: FromDeliveryWorker): void => port.postMessage(message);
-  const delivery = createDelivery(settings, { logger, onDeleted: (events) => post({ type: 'deleted', events }) });
-  const healthTimer = setInterval(() => post({ type: 'health', health: delivery.forwarder.health() }), HEALTH_INTERVAL_MS);
+  const post = (message: FromDeliveryWorker): void => {
+    port.postMessage(message);
+  };
+  const delivery = createDelivery(settings, {
+    logger,
+    onDeleted: (events) => {
+      post({ type: 'deleted', events });
+    },
+  });
+  const healthTimer = setInterval(() => {
+    post({ type: 'health', health: delivery.forwarder.health() });
+  }, HEALTH_INTERVAL_MS);
   port.on('message', (message: ToDeliveryWorker) => {
     switch (message.type) {
       case 'appended':
@@ -28,7 +37,9 @@ function runDeliveryWorker(): void {
         clearInterval(healthTimer);
         void delivery
           .close(message.graceMs)
-          .catch((err: unknown) => logger.error('delivery stop failed', { reason: err instanceof Error ? err.message : String(err) }))
+          .catch((err: unknown) => {
+            logger.error('delivery stop failed', { reason: err instanceof Error ? err.message : String(err) });
+          })
           .finally(() => {
             post({ type: 'health', health: delivery.forwarder.health() });
             post({ type: 'drained' });

@@ -12,6 +12,12 @@ import { createSink, type AwsCredentials } from './sinks';
 /** The parts of the configuration the delivery side uses. */
 export type DeliverySettings = Pick<Config, 'spool' | 'delivery' | 'sinks' | 'appIdMap' | 'ackMode'>;
 
+/** Takes the delivery side's part of the configuration (what a worker thread is handed). */
+export function deliverySettings(config: Config): DeliverySettings {
+  const { spool, delivery, sinks, appIdMap, ackMode } = config;
+  return { spool, delivery, sinks, appIdMap, ackMode };
+}
+
 /** The delivery side, running: its forwarder, and how to stop it. */
 export interface Delivery {
   forwarder: Forwarder;
@@ -86,8 +92,16 @@ export function startInlineDelivery(
 ): DeliveryHandle {
   const delivery = createDelivery(settings, {
     logger,
-    onDeleted: (events) => appender.noteDeleted(events),
+    onDeleted: (events) => {
+      appender.noteDeleted(events);
+    },
     ...(credentials ? { credentials } : {}),
   });
-  return { appended: delivery.appended, health: () => delivery.forwarder.health(), close: delivery.close };
+  return {
+    appended: (seq) => {
+      delivery.appended(seq);
+    },
+    health: () => delivery.forwarder.health(),
+    close: (graceMs) => delivery.close(graceMs),
+  };
 }

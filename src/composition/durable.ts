@@ -5,7 +5,7 @@ import type { Acceptor } from '../pipeline/acceptor';
 import { createDurableAcceptor } from '../pipeline/durable-acceptor';
 import { createSpoolAppender, type SpoolAppender } from '../spool/spool-appender';
 import { openSpoolDatabase, spoolPath } from '../spool/spool-database';
-import { startInlineDelivery, type DeliveryHandle } from './delivery';
+import { deliverySettings, startInlineDelivery, type DeliveryHandle } from './delivery';
 import { startDeliveryThread } from './delivery-thread';
 import type { AwsCredentials } from './sinks';
 
@@ -28,12 +28,15 @@ export function composeDurable(config: Config, logger: Logger, credentials: AwsC
     throw new Error('Explicit AWS credentials cannot be passed to the delivery worker thread: use DELIVERY_THREAD=inline.');
   }
   const spool = createSpoolAppender(openSpoolDatabase(spoolPath(config.spool.dataDir), config.spool.sync, { checkpoints: false }), config.spool.maxEvents);
+  const settings = deliverySettings(config);
   const delivery =
     config.delivery.thread === 'worker'
-      ? startDeliveryThread(config, config.logLevel, spool, logger)
-      : startInlineDelivery(config, spool, logger, credentials);
+      ? startDeliveryThread(settings, config.logLevel, spool, logger)
+      : startInlineDelivery(settings, spool, logger, credentials);
   return {
-    acceptor: createDurableAcceptor(spool, delivery.appended),
+    acceptor: createDurableAcceptor(spool, (seq) => {
+      delivery.appended(seq);
+    }),
     readiness: () => {
       const usable = spool.isUsable();
       const full = spool.isFull();

@@ -83,7 +83,8 @@ function logRequest(
   else if (outcome instanceof ProxyError && outcome.status < 500) {
     logger.info('request', { ...fields, error: outcome.code, reason: outcome.message });
   } else {
-    const err = outcome as Error;
-    logger.error('request', { ...fields, error: err?.name, reason: err?.message, stack: err?.stack });
+    // Whatever was thrown: log its Error fields if it is an object (a thrown primitive has none).
+    const err: Partial<Error> = typeof outcome === 'object' && outcome !== null ? outcome : {};
+    logger.error('request', { ...fields, error: err.name, reason: err.message, stack: err.stack });
   }
 }

@@ -19,8 +19,9 @@ const JSON_TYPE = 'application/json';
  *   iOS gets 4xx errors with an empty body and no error type, because any error type makes iOS
  *   keep and resend a request that can never succeed.
  * Errors that are not ProxyErrors are our own faults: the client keeps its events (retry later).
+ * `outcome` is `'accepted'` or whatever the request's handling threw.
  */
-export function toLegacyResponse(outcome: 'accepted' | unknown, kind: ClientKind): LegacyResponse {
+export function toLegacyResponse(outcome: unknown, kind: ClientKind): LegacyResponse {
   if (outcome === 'accepted') return { status: 202, headers: { 'Content-Type': JSON_TYPE }, body: '' };
   const error = outcome instanceof ProxyError ? outcome : new RetryLaterError('Internal error; retry later.');
   if (error instanceof RetryLaterError) {

@@ -18,10 +18,10 @@ function describe(what: string, errors: ErrorObject[] | null | undefined): strin
   return `${what} is invalid: ${first.instancePath || '/'} ${first.message ?? 'is invalid'}.`;
 }
 
-function asserting<T>(validate: ValidateFunction, what: string): (value: unknown) => T {
+function asserting<T>(validate: ValidateFunction<T>, what: string): (value: unknown) => T {
   return (value) => {
     if (!validate(value)) throw new BadRequestError(describe(what, validate.errors));
-    return value as T;
+    return value;
   };
 }
 
@@ -34,10 +34,8 @@ export function createLegacyValidator(): LegacyValidator {
   const ajv = createStrictAjv({ allowUnionTypes: true });
   ajv.addFormat('legacy-timestamp', { type: 'string', validate: (value) => !Number.isNaN(parseLegacyTimestamp(value)) });
   return {
-    body: asserting<LegacyEventsBody>(ajv.compile(loadSchema('legacy/events-body.schema.json')), 'The event payload'),
-    clientContext: asserting<LegacyClientContext>(
-      ajv.compile(loadSchema('legacy/client-context.schema.json')),
-      'The client context',
-    ),
+    // The schemas in schemas/legacy/ are the trust boundary: they describe LegacyEventsBody and LegacyClientContext.
+    body: asserting(ajv.compile<LegacyEventsBody>(loadSchema('legacy/events-body.schema.json')), 'The event payload'),
+    clientContext: asserting(ajv.compile<LegacyClientContext>(loadSchema('legacy/client-context.schema.json')), 'The client context'),
   };
 }

@@ -14,7 +14,9 @@ function toProxyError(error: SinkError): ProxyError {
       return new PayloadTooLargeError(error.message);
     case 'invalid':
       return new BadRequestError(error.message, { cause: error });
-    default:
+    case 'not-found':
+    case 'throttled':
+    case 'transient':
       return new RetryLaterError(`The destination is unavailable (${error.code}); retry later.`, { cause: error });
   }
 }

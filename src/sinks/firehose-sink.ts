@@ -32,7 +32,9 @@ export function createFirehoseSink(options: FirehoseSinkOptions): EventSink {
         const response = await client.send(new PutRecordBatchCommand({ DeliveryStreamName: deliveryStreamName, Records: entries }));
         return { failedCount: response.FailedPutCount ?? 0, records: response.RequestResponses ?? [] };
       },
-      close: () => client.destroy(),
+      close: () => {
+        client.destroy();
+      },
     },
     options,
   );

@@ -34,7 +34,9 @@ export function createKinesisSink(options: KinesisSinkOptions): EventSink {
         const response = await client.send(new PutRecordsCommand({ StreamName: streamName, Records: entries }));
         return { failedCount: response.FailedRecordCount ?? 0, records: response.Records ?? [] };
       },
-      close: () => client.destroy(),
+      close: () => {
+        client.destroy();
+      },
     },
     options,
   );

@@ -36,6 +36,7 @@ export function createQuotaPacer(callsPerSecond: number, clock: Clock = systemCl
       const now = clock.now();
       // A clock set back must not make the next call wait for the old time to come again.
       lastStart = Math.min(lastStart, now);
+      for (let i = answeredAt.length - 1; i >= 0 && (answeredAt[i] ?? 0) > now; i -= 1) answeredAt[i] = now;
       while (answeredAt.length > 0 && (answeredAt[0] ?? 0) + WINDOW_MS <= now) answeredAt.shift();
       const counted = inFlight + answeredAt.length;
       const spacingWait = lastStart + spacingMs - now;

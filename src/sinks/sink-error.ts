@@ -1,4 +1,4 @@
-import { isClockSkewError, isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
 
 /**
  * How a destination failure is handled, shared by every sink:
@@ -26,8 +26,8 @@ export class SinkError extends Error {
  * What the SDK's own retry logic knows comes from @smithy/service-error-classification:
  * throttling codes and 429 (`isThrottlingError`), transient codes, network errors (ECONNRESET,
  * ETIMEDOUT, …), 500/502/503/504, `$retryable` and skew-corrected signatures (`isTransientError`),
- * other 5xx (`isServerError`) and clock-skew codes (`isClockSkewError`). Only what it does not
- * know is listed here.
+ * and other 5xx (`isServerError`). Only what it does not know is listed here, and its clock-skew
+ * codes, whose predicate it deprecated.
  */
 
 /** Throttling codes smithy's THROTTLING_ERROR_CODES lacks (KMS throttling, incl. Firehose's per-record form). */
@@ -54,6 +54,21 @@ const FORBIDDEN_CODES = new Set([
   'KMS.AccessDeniedException',
 ]);
 
+/**
+ * smithy's clock-skew codes (its `isClockSkewError` is deprecated, and its replacement
+ * `isClockSkewCorrectedError` asks another question: did the SDK already correct the skew).
+ * The three that are also in FORBIDDEN_CODES are decided before this list is consulted.
+ */
+const CLOCK_SKEW_CODES = new Set([
+  'AccessDeniedException',
+  'AuthFailure',
+  'InvalidSignatureException',
+  'RequestExpired',
+  'RequestInTheFuture',
+  'RequestTimeTooSkewed',
+  'SignatureDoesNotMatch',
+]);
+
 const NOT_FOUND_CODES = new Set(['NotFoundException', 'ResourceNotFoundException']);
 const TOO_LARGE_CODES = new Set(['PayloadTooLargeException', 'RequestEntityTooLargeException']);
 
@@ -78,7 +93,7 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' &
 /** Classifies anything an AWS SDK v3 client (or the network under it) threw. */
 export function classifySdkError(err: unknown): SinkError {
   if (err instanceof SinkError) return err;
-  const e: ErrorFields = typeof err === 'object' && err !== null ? (err as ErrorFields) : {};
+  const e: ErrorFields = typeof err === 'object' && err !== null ? err : {};
   const name = str(e.name);
   const code = name && name !== 'Error' ? name : (str(e.code) ?? 'UnknownError');
   const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
@@ -98,7 +113,7 @@ export function classifySdkError(err: unknown): SinkError {
     if (FORBIDDEN_CODES.has(code)) return 'forbidden';
     // Clock skew (RequestTimeTooSkewed, RequestExpired, …, often with a 403) is retried: the SDK
     // corrects the offset.
-    if (isClockSkewError(view)) return 'transient';
+    if (CLOCK_SKEW_CODES.has(code)) return 'transient';
     if (status === 401 || status === 403) return 'forbidden';
     if (NOT_FOUND_CODES.has(code) || status === 404) return 'not-found';
     if (TOO_LARGE_CODES.has(code) || status === 413) return 'too-large';

@@ -146,7 +146,7 @@ describe('malformed requests get 400 BadRequestException naming the problem', ()
       /\/events\/0\/timestamp must match format "legacy-timestamp"/,
     ],
   ] as const)('%s', async (_name, options, message) => {
-    const response = await send(awsSdkJsModern(), options as { headers?: Record<string, string | undefined>; body?: Buffer });
+    const response = await send(awsSdkJsModern(), options);
     expect(response.status).toBe(400);
     expect(response.headers['x-amzn-errortype']).toBe('BadRequestException');
     const body = JSON.parse(response.text) as { __type: string; message: string };

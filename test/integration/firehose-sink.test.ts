@@ -1,12 +1,15 @@
+import { systemClock } from '../../src/clock';
+import { createSink, type SinkDeps } from '../../src/composition/sinks';
 import type { EventEnvelope } from '../../src/mapping/event-envelope';
 import { toEventStreamRecord } from '../support/event-stream-oracle';
 import { silentLogger } from '../../src/logger';
 import type { DeliveryResult, EventSink } from '../../src/sinks/event-sink';
 import { createFirehoseSink } from '../../src/sinks/firehose-sink';
 import { eventStreamRecordProblems } from '../support/delivery-oracle';
+import { FAKE_CREDENTIALS } from '../support/fake-credentials';
 import { startFirehoseStandIn, type FirehoseStandIn } from '../support/firehose-stand-in';
 import { sampleEnvelopes } from '../support/legacy-requests';
-import { describeSinkContract } from '../support/sink-contract';
+import { describeSinkContract, type SinkFaults } from '../support/sink-contract';
 
 const STREAM = 'pinpoint-events';
 
@@ -14,18 +17,45 @@ function eventIdOf(data: string): string {
   return (JSON.parse(data) as { event_id: string }).event_id;
 }
 
-describeSinkContract('firehose', async () => {
-  const standIn = await startFirehoseStandIn([STREAM]);
-  const sink = createFirehoseSink({ client: standIn.client(), deliveryStreamName: STREAM, logger: silentLogger });
+/** Built as the service builds it in durable mode: one SDK attempt per call, paced (here far above any test's pace). */
+const DURABLE_DEPS: SinkDeps = { logger: silentLogger, clock: systemClock, ackMode: 'durable', credentials: FAKE_CREDENTIALS };
+const UNPACED = 1000;
+
+/** Faults through the stand-in: whole calls failed with a JSON 1.1 error, records with a per-record ErrorCode. */
+function firehoseFaults(standIn: FirehoseStandIn): SinkFaults {
+  const refuse = new Set<string>();
+  standIn.failRecords((data) => {
+    const id = eventIdOf(data);
+    if (!refuse.delete(id)) return undefined;
+    return { code: 'ServiceUnavailableException', message: 'Slow down.' };
+  });
   return {
-    sink,
-    readBack: async () => standIn.accepted(STREAM).map((data) => ({ eventId: eventIdOf(data), record: JSON.parse(data) })),
-    close: async () => {
-      await sink.close();
-      await standIn.close();
+    throttleNextCall: () => standIn.failCalls(1, { status: 400, code: 'ThrottlingException' }),
+    refuseNextCall: () => standIn.failCalls(1, { status: 400, code: 'InvalidArgumentException' }),
+    refuseEvents(eventIds) {
+      for (const id of eventIds) refuse.add(id);
+      return { reportedAs: 'failed', kind: 'transient', code: 'ServiceUnavailableException' };
     },
   };
-});
+}
+
+describeSinkContract(
+  'firehose',
+  async () => {
+    const standIn = await startFirehoseStandIn([STREAM]);
+    const sink = createSink({ name: 'firehose', region: 'us-east-1', endpoint: standIn.endpoint, maxCallsPerSecond: UNPACED, deliveryStreamName: STREAM }, DURABLE_DEPS);
+    return {
+      sink,
+      readBack: () => Promise.resolve(standIn.accepted(STREAM).map((data) => ({ eventId: eventIdOf(data), record: JSON.parse(data) as unknown }))),
+      faults: firehoseFaults(standIn),
+      close: async () => {
+        await sink.close();
+        await standIn.close();
+      },
+    };
+  },
+  { faults: true },
+);
 
 describe('firehose sink against the stand-in', () => {
   let standIn: FirehoseStandIn;

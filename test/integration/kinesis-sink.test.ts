@@ -1,16 +1,40 @@
 import { KinesisClient, PutRecordsCommand, type PutRecordsCommandOutput, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import { systemClock } from '../../src/clock';
+import { createSink, type SinkDeps } from '../../src/composition/sinks';
 import type { EventEnvelope } from '../../src/mapping/event-envelope';
 import { toEventStreamRecord } from '../support/event-stream-oracle';
 import { silentLogger } from '../../src/logger';
 import type { EventSink } from '../../src/sinks/event-sink';
 import { createKinesisSink } from '../../src/sinks/kinesis-sink';
 import { eventStreamRecordProblems } from '../support/delivery-oracle';
+import { FAKE_CREDENTIALS } from '../support/fake-credentials';
+import { startKinesisFaultProxy, type KinesisFaultProxy } from '../support/kinesis-fault-proxy';
 import { startKinesalite, type Kinesalite } from '../support/kinesalite';
 import { SAMPLE_APP_ID, SAMPLE_RECEIVED_AT, sampleEnvelopes } from '../support/legacy-requests';
-import { describeSinkContract } from '../support/sink-contract';
+import { describeSinkContract, type SinkFaults } from '../support/sink-contract';
 
 function eventIdOf(data: string): string {
   return (JSON.parse(data) as { event_id: string }).event_id;
+}
+
+/** Built as the service builds it in durable mode: one SDK attempt per call, paced (here far above any test's pace). */
+const DURABLE_DEPS: SinkDeps = { logger: silentLogger, clock: systemClock, ackMode: 'durable', credentials: FAKE_CREDENTIALS };
+const UNPACED = 1000;
+
+/** Faults through the proxy in front of kinesalite: whole calls answered with a JSON 1.1 error, records with an ErrorCode. */
+function kinesisFaults(proxy: KinesisFaultProxy, streamName: string): SinkFaults {
+  const refuse = new Set<string>();
+  const throughput = `Rate exceeded for shard shardId-000000000000 in stream ${streamName} under account 000000000000.`;
+  proxy.failRecords((data) => (refuse.delete(eventIdOf(data)) ? { code: 'ProvisionedThroughputExceededException', message: throughput } : undefined));
+  return {
+    throttleNextCall: () =>
+      proxy.failNextCall({ status: 400, code: 'ProvisionedThroughputExceededException', message: `Rate exceeded for stream ${streamName} under account 000000000000.` }),
+    refuseNextCall: () => proxy.failNextCall({ status: 400, code: 'InvalidArgumentException', message: 'Records must not be empty (injected)' }),
+    refuseEvents(eventIds) {
+      for (const id of eventIds) refuse.add(id);
+      return { reportedAs: 'failed', kind: 'throttled', code: 'ProvisionedThroughputExceededException' };
+    },
+  };
 }
 
 describe('kinesis sink on kinesalite', () => {
@@ -32,15 +56,24 @@ describe('kinesis sink on kinesalite', () => {
     return name;
   };
 
-  describeSinkContract('kinesis', async () => {
-    const streamName = await newStream(4);
-    const sink = createKinesisSink({ client: kinesalite.client(), streamName, logger: silentLogger });
-    return {
-      sink,
-      readBack: async () => (await kinesalite.readAll(streamName)).map((r) => ({ eventId: eventIdOf(r.data), record: JSON.parse(r.data) })),
-      close: () => sink.close(),
-    };
-  });
+  describeSinkContract(
+    'kinesis',
+    async () => {
+      const streamName = await newStream(4);
+      const proxy = await startKinesisFaultProxy(kinesalite.endpoint);
+      const sink = createSink({ name: 'kinesis', region: 'us-east-1', endpoint: proxy.url, maxCallsPerSecond: UNPACED, streamName }, DURABLE_DEPS);
+      return {
+        sink,
+        readBack: async () => (await kinesalite.readAll(streamName)).map((r) => ({ eventId: eventIdOf(r.data), record: JSON.parse(r.data) })),
+        faults: kinesisFaults(proxy, streamName),
+        close: async () => {
+          await sink.close();
+          await proxy.close();
+        },
+      };
+    },
+    { faults: true },
+  );
 
   describe('records', () => {
     let streamName: string;

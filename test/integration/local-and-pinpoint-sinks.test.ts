@@ -1,42 +1,76 @@
 import path from 'node:path';
-import { PinpointClient } from '@aws-sdk/client-pinpoint';
+import { systemClock } from '../../src/clock';
+import { createSink, type SinkDeps } from '../../src/composition/sinks';
 import { eventStorePath, openEventStore } from '../../src/local-store/event-store';
 import { silentLogger } from '../../src/logger';
 import { createLocalSink } from '../../src/sinks/local-sink';
-import { createPinpointSink } from '../../src/sinks/pinpoint-sink';
 import { deviceEnvelopes } from '../support/legacy-requests';
-import { STAND_IN_CREDENTIALS, startPinpointStandIn } from '../support/pinpoint-stand-in';
-import { describeSinkContract } from '../support/sink-contract';
+import { STAND_IN_CREDENTIALS, startPinpointStandIn, type PinpointStandIn, type StandInAnswer } from '../support/pinpoint-stand-in';
+import { describeSinkContract, type SinkFaults } from '../support/sink-contract';
 import { makeTempDir } from '../support/temp-dir';
 
-describeSinkContract('local', async () => {
-  const temp = makeTempDir();
-  const file = eventStorePath(temp.dir);
-  const sink = createLocalSink(openEventStore(file));
-  const reader = openEventStore(file, { readonly: true });
+/** Sinks are built as the service builds them in durable mode: one SDK attempt per call, paced (here far above any test's pace). */
+const DURABLE_DEPS: SinkDeps = { logger: silentLogger, clock: systemClock, ackMode: 'durable', credentials: { ...STAND_IN_CREDENTIALS } };
+const UNPACED = 1000;
+
+/** The message the stand-in gives events it refuses one by one. */
+const EVENT_REFUSAL = 'Event timestamp is out of range (stand-in refusal)';
+
+/** Faults through the stand-in's behaviour: whole-call answers queued once, per-event 400s inside a 202. */
+function pinpointFaults(standIn: PinpointStandIn): SinkFaults {
+  const nextCalls: StandInAnswer[] = [];
+  const refuse = new Set<string>();
+  standIn.setBehavior(({ eventIds }) => {
+    const whole = nextCalls.shift();
+    if (whole) return whole;
+    const refused = eventIds.filter((id) => refuse.has(id));
+    if (refused.length === 0) return undefined;
+    for (const id of refused) refuse.delete(id);
+    return { status: 202, rejectEventIds: refused, message: EVENT_REFUSAL };
+  });
   return {
+    throttleNextCall: () => void nextCalls.push({ status: 429, code: 'TooManyRequestsException', message: 'Too many requests' }),
+    refuseNextCall: () => void nextCalls.push({ status: 400, code: 'BadRequestException', message: 'Invalid EventsRequest (stand-in refusal)' }),
+    refuseEvents(eventIds) {
+      for (const id of eventIds) refuse.add(id);
+      return { reportedAs: 'rejected', message: EVENT_REFUSAL };
+    },
+  };
+}
+
+describeSinkContract('local', () => {
+  const temp = makeTempDir();
+  const sink = createSink({ name: 'local', dataDir: temp.dir }, DURABLE_DEPS);
+  const reader = openEventStore(eventStorePath(temp.dir), { readonly: true });
+  return Promise.resolve({
     sink,
-    readBack: async () => reader.tail({ limit: 100_000 }).records.map((record) => ({ eventId: record.event_id, record })),
+    readBack: () => Promise.resolve(reader.tail({ limit: 100_000 }).records.map((record) => ({ eventId: record.event_id, record }))),
     close: async () => {
       reader.close();
       await sink.close().catch(() => undefined);
       temp.remove();
     },
-  };
+  });
 });
 
-describeSinkContract('pinpoint', async () => {
-  const standIn = await startPinpointStandIn();
-  const client = new PinpointClient({ region: 'us-east-1', endpoint: standIn.url, credentials: { ...STAND_IN_CREDENTIALS } });
-  return {
-    sink: createPinpointSink({ client, logger: silentLogger }),
-    readBack: async () => standIn.delivered().map((e) => ({ eventId: e.eventId, record: e.event })),
-    close: async () => {
-      client.destroy();
-      await standIn.close();
-    },
-  };
-});
+describeSinkContract(
+  'pinpoint',
+  async () => {
+    const standIn = await startPinpointStandIn();
+    const sink = createSink({ name: 'pinpoint', region: 'us-east-1', endpoint: standIn.url, maxCallsPerSecond: UNPACED }, DURABLE_DEPS);
+    return {
+      sink,
+      readBack: () => Promise.resolve(standIn.delivered().map((e) => ({ eventId: e.eventId, record: e.event }))),
+      faults: pinpointFaults(standIn),
+      close: async () => {
+        await sink.close();
+        await standIn.close();
+        expect(standIn.rejectedRequests).toEqual([]);
+      },
+    };
+  },
+  { faults: true },
+);
 
 describe('local store', () => {
   it('stores a redelivered event once, with the columns KPI queries use', async () => {

@@ -1,0 +1,257 @@
+import { ConfigError, loadConfig, sinkNames, type Config, type SinkConfig } from '../../src/config';
+
+/** The ConfigError `loadConfig(env)` throws, or a failure when it does not throw one. */
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err: unknown) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error(`loadConfig(${JSON.stringify(env)}) did not throw`);
+}
+
+describe('loadConfig: defaults', () => {
+  it('reads an empty environment as the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toEqual<Config>({
+      ackMode: 'durable',
+      logLevel: 'info',
+      http: {
+        port: 8080,
+        host: '0.0.0.0',
+        bodyLimit: 1_048_576,
+        inflatedBodyLimit: 10_485_760,
+        corsOrigins: '*',
+        shutdownGraceMs: 8000,
+      },
+      spool: { dataDir: './data', sync: 'normal', maxEvents: 1_000_000 },
+      delivery: { thread: 'worker', concurrency: 4, lingerMs: 1000 },
+      sinks: [{ name: 'local', dataDir: './data' }],
+      appIdMap: new Map(),
+    });
+    expect(config.appIdMap.size).toBe(0);
+  });
+
+  it('counts empty strings as unset', () => {
+    const empty = Object.fromEntries(
+      ['PORT', 'HOST', 'SINK', 'ACK_MODE', 'AWS_REGION', 'PINPOINT_ENDPOINT', 'BODY_LIMIT', 'CORS_ORIGINS', 'DATA_DIR', 'FORWARD_MAX_RPS', 'FORWARD_LINGER_MS', 'KINESIS_STREAM'].map(
+        (name) => [name, ''],
+      ),
+    );
+    expect(loadConfig(empty)).toEqual(loadConfig({}));
+  });
+
+  it('ignores unknown variables', () => {
+    expect(loadConfig({ PATH: '/usr/bin', HOME: '/root', NODE_ENV: 'production', FOO_BAR: 'not a number', port: 'lower-case is another name' })).toEqual(
+      loadConfig({}),
+    );
+  });
+});
+
+describe('loadConfig: values', () => {
+  it.each<[string, Record<string, string>, (c: Config) => unknown, unknown]>([
+    ['PORT', { PORT: '9000' }, (c) => c.http.port, 9000],
+    ['PORT 0 (any free port)', { PORT: '0' }, (c) => c.http.port, 0],
+    ['HOST', { HOST: '127.0.0.1' }, (c) => c.http.host, '127.0.0.1'],
+    ['ACK_MODE', { ACK_MODE: 'upstream' }, (c) => c.ackMode, 'upstream'],
+    ['LOG_LEVEL', { LOG_LEVEL: 'silent' }, (c) => c.logLevel, 'silent'],
+    ['BODY_LIMIT in bytes', { BODY_LIMIT: '2048' }, (c) => c.http.bodyLimit, 2048],
+    ['BODY_LIMIT in kb', { BODY_LIMIT: '512kb' }, (c) => c.http.bodyLimit, 512 * 1024],
+    ['BODY_LIMIT in mb', { BODY_LIMIT: '2mb' }, (c) => c.http.bodyLimit, 2 * 1024 * 1024],
+    ['BODY_LIMIT, fractional and upper-case', { BODY_LIMIT: '1.5MB' }, (c) => c.http.bodyLimit, 1.5 * 1024 * 1024],
+    ['BODY_LIMIT with a space before the unit', { BODY_LIMIT: '64 KB' }, (c) => c.http.bodyLimit, 64 * 1024],
+    ['BODY_LIMIT with an explicit b', { BODY_LIMIT: '4096b' }, (c) => c.http.bodyLimit, 4096],
+    ['INFLATED_BODY_LIMIT in mb', { INFLATED_BODY_LIMIT: '20mb' }, (c) => c.http.inflatedBodyLimit, 20 * 1024 * 1024],
+    ['INFLATED_BODY_LIMIT in gb at its maximum', { INFLATED_BODY_LIMIT: '0.25gb' }, (c) => c.http.inflatedBodyLimit, 268_435_456],
+    ['SHUTDOWN_GRACE_MS', { SHUTDOWN_GRACE_MS: '0' }, (c) => c.http.shutdownGraceMs, 0],
+    ['DATA_DIR for the spool', { DATA_DIR: '/var/lib/ma2pinpoint' }, (c) => c.spool.dataDir, '/var/lib/ma2pinpoint'],
+    ['DATA_DIR for the local sink', { DATA_DIR: '/var/lib/ma2pinpoint' }, (c) => c.sinks, [{ name: 'local', dataDir: '/var/lib/ma2pinpoint' }]],
+    ['SPOOL_SYNC', { SPOOL_SYNC: 'full' }, (c) => c.spool.sync, 'full'],
+    ['SPOOL_MAX_EVENTS', { SPOOL_MAX_EVENTS: '5' }, (c) => c.spool.maxEvents, 5],
+    ['DELIVERY_THREAD', { DELIVERY_THREAD: 'inline' }, (c) => c.delivery.thread, 'inline'],
+    ['FORWARD_CONCURRENCY', { FORWARD_CONCURRENCY: '64' }, (c) => c.delivery.concurrency, 64],
+    ['FORWARD_LINGER_MS', { FORWARD_LINGER_MS: '0' }, (c) => c.delivery.lingerMs, 0],
+    ['CORS_ORIGINS *', { CORS_ORIGINS: '*' }, (c) => c.http.corsOrigins, '*'],
+    ['CORS_ORIGINS * with spaces around', { CORS_ORIGINS: ' * ' }, (c) => c.http.corsOrigins, '*'],
+    ['CORS_ORIGINS one origin', { CORS_ORIGINS: 'https://a.example' }, (c) => c.http.corsOrigins, ['https://a.example']],
+    [
+      'CORS_ORIGINS a list, trimmed, empty items dropped',
+      { CORS_ORIGINS: ' https://a.example ,https://b.example:8443,, ' },
+      (c) => c.http.corsOrigins,
+      ['https://a.example', 'https://b.example:8443'],
+    ],
+    ['PINPOINT_APP_ID_MAP', { PINPOINT_APP_ID_MAP: 'legacy-1=pp-1,legacy-2=pp-2' }, (c) => [...c.appIdMap], [['legacy-1', 'pp-1'], ['legacy-2', 'pp-2']]],
+    ['PINPOINT_APP_ID_MAP, one pair', { PINPOINT_APP_ID_MAP: 'a=b' }, (c) => c.appIdMap, new Map([['a', 'b']])],
+  ])('%s', (_label, env, read, expected) => {
+    expect(read(loadConfig(env))).toEqual(expected);
+  });
+
+  it('parses PINPOINT_APP_ID_MAP into a Map', () => {
+    const { appIdMap } = loadConfig({ PINPOINT_APP_ID_MAP: 'a=b,c=d' });
+    expect(appIdMap).toBeInstanceOf(Map);
+    expect(appIdMap.get('a')).toBe('b');
+    expect(appIdMap.get('c')).toBe('d');
+    expect(appIdMap.get('b')).toBeUndefined();
+  });
+});
+
+describe('loadConfig: sinks', () => {
+  it.each<[string, Record<string, string>, SinkConfig[]]>([
+    ['local by default', {}, [{ name: 'local', dataDir: './data' }]],
+    [
+      'pinpoint with defaults',
+      { SINK: 'pinpoint' },
+      [{ name: 'pinpoint', region: 'us-east-1', endpoint: undefined, maxCallsPerSecond: 15 }],
+    ],
+    [
+      'pinpoint from AWS_REGION, PINPOINT_ENDPOINT and FORWARD_MAX_RPS',
+      { SINK: 'pinpoint', AWS_REGION: 'eu-west-1', PINPOINT_ENDPOINT: 'http://127.0.0.1:4566', FORWARD_MAX_RPS: '7.5' },
+      [{ name: 'pinpoint', region: 'eu-west-1', endpoint: 'http://127.0.0.1:4566', maxCallsPerSecond: 7.5 }],
+    ],
+    [
+      'kinesis with its stream and endpoint',
+      { SINK: 'kinesis', KINESIS_STREAM: 'events', KINESIS_ENDPOINT: 'http://127.0.0.1:4567', AWS_REGION: 'ap-southeast-2' },
+      [{ name: 'kinesis', region: 'ap-southeast-2', endpoint: 'http://127.0.0.1:4567', maxCallsPerSecond: 15, streamName: 'events' }],
+    ],
+    [
+      'firehose with its delivery stream',
+      { SINK: 'firehose', FIREHOSE_STREAM: 'to-s3', FORWARD_MAX_RPS: '100' },
+      [{ name: 'firehose', region: 'us-east-1', endpoint: undefined, maxCallsPerSecond: 100, deliveryStreamName: 'to-s3' }],
+    ],
+    [
+      'several, in SINK order, each with only its own settings',
+      {
+        SINK: 'firehose,local,kinesis,pinpoint',
+        KINESIS_STREAM: 'k',
+        FIREHOSE_STREAM: 'f',
+        PINPOINT_ENDPOINT: 'https://pinpoint.example',
+        KINESIS_ENDPOINT: 'https://kinesis.example',
+        FIREHOSE_ENDPOINT: 'https://firehose.example',
+        DATA_DIR: '/d',
+      },
+      [
+        { name: 'firehose', region: 'us-east-1', endpoint: 'https://firehose.example', maxCallsPerSecond: 15, deliveryStreamName: 'f' },
+        { name: 'local', dataDir: '/d' },
+        { name: 'kinesis', region: 'us-east-1', endpoint: 'https://kinesis.example', maxCallsPerSecond: 15, streamName: 'k' },
+        { name: 'pinpoint', region: 'us-east-1', endpoint: 'https://pinpoint.example', maxCallsPerSecond: 15 },
+      ],
+    ],
+    [
+      'duplicates collapsed, first occurrence kept',
+      { SINK: 'pinpoint,local,pinpoint,local' },
+      [
+        { name: 'pinpoint', region: 'us-east-1', endpoint: undefined, maxCallsPerSecond: 15 },
+        { name: 'local', dataDir: './data' },
+      ],
+    ],
+    [
+      'a stream variable set for a sink not chosen is ignored',
+      { SINK: 'local', KINESIS_STREAM: 'k', FIREHOSE_STREAM: 'f' },
+      [{ name: 'local', dataDir: './data' }],
+    ],
+  ])('%s', (_label, env, expected) => {
+    const config = loadConfig(env);
+    expect(config.sinks).toStrictEqual(expected);
+    expect(sinkNames(config)).toEqual(expected.map((s) => s.name));
+  });
+
+  it('sinkNames lists the configured sinks in SINK order, without duplicates', () => {
+    expect(sinkNames(loadConfig({ SINK: 'kinesis,local,kinesis,pinpoint', KINESIS_STREAM: 's' }))).toEqual(['kinesis', 'local', 'pinpoint']);
+    expect(sinkNames({ sinks: [{ name: 'local', dataDir: 'x' }] })).toEqual(['local']);
+    expect(sinkNames({ sinks: [] })).toEqual([]);
+  });
+});
+
+describe('loadConfig: invalid environments', () => {
+  it.each<[string, Record<string, string>, string[]]>([
+    ['SINK=kinesis without KINESIS_STREAM', { SINK: 'kinesis' }, ['KINESIS_STREAM']],
+    ['SINK=kinesis with an empty KINESIS_STREAM', { SINK: 'kinesis', KINESIS_STREAM: '' }, ['KINESIS_STREAM']],
+    ['SINK=local,firehose without FIREHOSE_STREAM', { SINK: 'local,firehose' }, ['FIREHOSE_STREAM']],
+    ['PORT not a number', { PORT: 'http' }, ['PORT']],
+    ['PORT fractional', { PORT: '80.5' }, ['PORT']],
+    ['PORT over 65535', { PORT: '65536' }, ['PORT']],
+    ['PORT negative', { PORT: '-1' }, ['PORT']],
+    ['SINK unknown', { SINK: 'pinpoint,s3' }, ['SINK']],
+    ['SINK upper-case', { SINK: 'Local' }, ['SINK']],
+    ['SINK with a trailing comma', { SINK: 'local,' }, ['SINK']],
+    ['ACK_MODE unknown', { ACK_MODE: 'eventually' }, ['ACK_MODE']],
+    ['AWS_REGION malformed', { AWS_REGION: 'US East' }, ['AWS_REGION']],
+    ['PINPOINT_ENDPOINT not a URL', { PINPOINT_ENDPOINT: 'localhost:4566' }, ['PINPOINT_ENDPOINT']],
+    ['PINPOINT_APP_ID_MAP without =', { PINPOINT_APP_ID_MAP: 'a-b' }, ['PINPOINT_APP_ID_MAP']],
+    ['PINPOINT_APP_ID_MAP with a trailing comma', { PINPOINT_APP_ID_MAP: 'a=b,' }, ['PINPOINT_APP_ID_MAP']],
+    ['BODY_LIMIT with an unknown unit', { BODY_LIMIT: '1tb' }, ['BODY_LIMIT']],
+    ['BODY_LIMIT under 1 KiB', { BODY_LIMIT: '512' }, ['BODY_LIMIT']],
+    ['BODY_LIMIT over 64 MiB', { BODY_LIMIT: '65mb' }, ['BODY_LIMIT']],
+    ['BODY_LIMIT not a size', { BODY_LIMIT: 'large' }, ['BODY_LIMIT']],
+    ['FORWARD_MAX_RPS zero', { FORWARD_MAX_RPS: '0' }, ['FORWARD_MAX_RPS']],
+    ['FORWARD_CONCURRENCY over 64', { FORWARD_CONCURRENCY: '65' }, ['FORWARD_CONCURRENCY']],
+    ['FORWARD_LINGER_MS over a minute', { FORWARD_LINGER_MS: '60001' }, ['FORWARD_LINGER_MS']],
+    ['SPOOL_SYNC off', { SPOOL_SYNC: 'off' }, ['SPOOL_SYNC']],
+    ['SPOOL_MAX_EVENTS zero', { SPOOL_MAX_EVENTS: '0' }, ['SPOOL_MAX_EVENTS']],
+    ['DELIVERY_THREAD unknown', { DELIVERY_THREAD: 'fork' }, ['DELIVERY_THREAD']],
+    ['LOG_LEVEL unknown', { LOG_LEVEL: 'verbose' }, ['LOG_LEVEL']],
+    ['CORS_ORIGINS naming no origin', { CORS_ORIGINS: ' , ' }, ['CORS_ORIGINS']],
+    [
+      'several bad variables at once',
+      { PORT: 'x', SINK: 'kinesis,firehose', ACK_MODE: 'maybe', BODY_LIMIT: '10', FORWARD_MAX_RPS: '-3', LOG_LEVEL: 'loud' },
+      ['PORT', 'ACK_MODE', 'BODY_LIMIT', 'FORWARD_MAX_RPS', 'LOG_LEVEL', 'KINESIS_STREAM', 'FIREHOSE_STREAM'],
+    ],
+  ])('%s → one ConfigError naming every bad variable', (_label, env, names) => {
+    const error = configError(env);
+    expect(error.message).toMatch(/^Invalid configuration:/);
+    const problemLines = error.message.split('\n').slice(1);
+    // One line per problem, each starting with the variable it is about.
+    expect(problemLines.map((line) => line.trim().split(':')[0]).sort()).toEqual([...names].sort());
+  });
+
+  it('names a bad variable once even when it breaks several rules', () => {
+    const error = configError({ PORT: 'x', SINK: 'kinesis' });
+    expect(error.message.match(/PORT:/g)).toHaveLength(1);
+    expect(error.message.match(/KINESIS_STREAM:/g)).toHaveLength(1);
+  });
+
+  it('is a ConfigError, an Error', () => {
+    expect(() => loadConfig({ PORT: 'x' })).toThrow(ConfigError);
+    expect(configError({ PORT: 'x' })).toBeInstanceOf(Error);
+  });
+});
+
+describe('loadConfig: the result is frozen', () => {
+  const config = loadConfig({ SINK: 'pinpoint,kinesis,local', KINESIS_STREAM: 'k', CORS_ORIGINS: 'https://a.example,https://b.example' });
+
+  it.each<[string, (c: Config) => unknown]>([
+    ['the config', (c) => c],
+    ['http', (c) => c.http],
+    ['http.corsOrigins', (c) => c.http.corsOrigins],
+    ['spool', (c) => c.spool],
+    ['delivery', (c) => c.delivery],
+    ['sinks', (c) => c.sinks],
+    ['sinks[0] (pinpoint)', (c) => c.sinks[0]],
+    ['sinks[1] (kinesis)', (c) => c.sinks[1]],
+    ['sinks[2] (local)', (c) => c.sinks[2]],
+  ])('%s', (_label, pick) => {
+    expect(Object.isFrozen(pick(config))).toBe(true);
+  });
+
+  it('rejects writes in strict mode', () => {
+    const mutable = config as unknown as { ackMode: string; http: { port: number }; sinks: unknown[] };
+    expect(() => {
+      mutable.ackMode = 'upstream';
+    }).toThrow(TypeError);
+    expect(() => {
+      mutable.http.port = 1;
+    }).toThrow(TypeError);
+    expect(() => mutable.sinks.push({ name: 'local' })).toThrow(TypeError);
+    expect(config.ackMode).toBe('durable');
+    expect(config.http.port).toBe(8080);
+    expect(config.sinks).toHaveLength(3);
+  });
+
+  it('does not freeze or share the environment it read', () => {
+    const env = { SINK: 'local', PORT: '81' };
+    loadConfig(env);
+    expect(Object.isFrozen(env)).toBe(false);
+    expect(env).toEqual({ SINK: 'local', PORT: '81' });
+  });
+});
