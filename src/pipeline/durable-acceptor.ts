@@ -4,7 +4,7 @@ import { requestRow } from '../spool/spool-payload';
 import type { Acceptor } from './acceptor';
 
 /** The spool holds `SPOOL_MAX_EVENTS`; clients are told to retry later. */
-export class SpoolFullError extends RetryLaterError {
+class SpoolFullError extends RetryLaterError {
   constructor(max: number) {
     super(`The spool is full (${max} events); retry later.`);
   }

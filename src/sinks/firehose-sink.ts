@@ -4,7 +4,7 @@ import type { EventSink } from './event-sink';
 import { createRecordBatchSink, type RecordBatchLimits, type RecordBatchSinkOptions } from './record-batch-sink';
 
 /** Firehose `PutRecordBatch` quotas: 500 records, 1,000 KiB per record and 4 MiB per call. */
-export const FIREHOSE_LIMITS: RecordBatchLimits = { maxRecords: 500, maxBatchBytes: 4 * 1024 * 1024, maxRecordBytes: 1000 * 1024 };
+const FIREHOSE_LIMITS: RecordBatchLimits = { maxRecords: 500, maxBatchBytes: 4 * 1024 * 1024, maxRecordBytes: 1000 * 1024 };
 
 /** What the Firehose sink needs; the composition root builds the client. */
 export interface FirehoseSinkOptions extends RecordBatchSinkOptions {

@@ -4,7 +4,7 @@ import type { EventSink } from './event-sink';
 import { createRecordBatchSink, type RecordBatchLimits, type RecordBatchSinkOptions } from './record-batch-sink';
 
 /** Kinesis `PutRecords` quotas: 500 records, 1 MiB per record and 5 MiB per call, partition keys included. */
-export const KINESIS_LIMITS: RecordBatchLimits = { maxRecords: 500, maxBatchBytes: 5 * 1024 * 1024, maxRecordBytes: 1024 * 1024 };
+const KINESIS_LIMITS: RecordBatchLimits = { maxRecords: 500, maxBatchBytes: 5 * 1024 * 1024, maxRecordBytes: 1024 * 1024 };
 
 /** What the Kinesis sink needs; the composition root builds the client. */
 export interface KinesisSinkOptions extends RecordBatchSinkOptions {
