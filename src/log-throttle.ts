@@ -13,23 +13,29 @@ export interface LogThrottle {
 /**
  * A throttle for warnings that can come once per request (retry later, fitted data): the first
  * occurrence in each `intervalMs` is logged with its fields; the ones after it are counted, and
- * the next line says how many were folded (`suppressed`), so a flood of one condition costs a
- * few log lines and no stacks, and nothing goes unmentioned.
+ * the next line (or a summary one interval later) says how many were folded (`suppressed`), so
+ * a flood of one condition costs a few log lines and no stacks, and nothing goes unmentioned.
  */
 export function createLogThrottle(logger: Logger, level: 'warn' | 'info', message: string, intervalMs: number, now: () => number = Date.now): LogThrottle {
   let lastLogged = Number.NEGATIVE_INFINITY;
   let suppressed = 0;
   let total = 0;
+  let summary: NodeJS.Timeout | undefined;
   const write = (fields: LogFields): void => {
     if (level === 'warn') logger.warn(message, fields);
     else logger.info(message, fields);
   };
-  return {
+  const throttle: LogThrottle = {
     note(fields = {}) {
       total += 1;
       const at = now();
       if (at - lastLogged < intervalMs) {
         suppressed += 1;
+        // A flood that stops still gets its summary line, one interval later.
+        summary ??= setTimeout(() => {
+          summary = undefined;
+          throttle.flush();
+        }, intervalMs).unref();
         return;
       }
       write(suppressed > 0 ? { ...fields, suppressed, total } : { ...fields, total });
@@ -44,4 +50,5 @@ export function createLogThrottle(logger: Logger, level: 'warn' | 'info', messag
     },
     total: () => total,
   };
+  return throttle;
 }
