@@ -5,15 +5,15 @@ import type { Ingest } from './pipeline/ingest';
 import type { Cors } from './http/cors';
 import { createEventsHandler, type EventsHandler } from './http/events-route';
 import { createReadyHandler, healthHandler, type Readiness } from './http/health-routes';
-import { createHttpServer, EVENTS_PATH } from './http/server';
+import { createHttpServer, EVENTS_PATH, type ServerLimits } from './http/server';
 
 export { EVENTS_PATH };
 
 /** Everything the HTTP app needs, built by the composition root (`deps.ts`). */
-export interface AppDeps {
+export interface AppDeps extends ServerLimits {
   ingest: Ingest;
   cors: Cors;
-  bodyLimit: number;
+  maxConcurrentUploads: number;
   logger: Logger;
   now: () => number;
   readiness: () => Readiness;
@@ -38,5 +38,5 @@ export function createApp(deps: AppDeps, events: EventsHandler = createEventsHan
 /** The service's HTTP server: the events route on a lean path, the rest through Express. */
 export function createServiceServer(deps: AppDeps): Server {
   const events = createEventsHandler(deps);
-  return createHttpServer(createApp(deps, events), events);
+  return createHttpServer(createApp(deps, events), events, deps);
 }

@@ -33,6 +33,12 @@ export interface HttpConfig {
   readonly corsOrigins: '*' | readonly string[];
   /** How long SIGTERM waits for the spool to drain before the process exits. */
   readonly shutdownGraceMs: number;
+  /** Request bodies being received or worked on at once; beyond it, "retry later" before reading. */
+  readonly maxConcurrentUploads: number;
+  /** Time to receive a whole request (headers and body); a stalled upload gets 408. */
+  readonly requestTimeoutMs: number;
+  /** Time to receive a request's headers (at most `requestTimeoutMs`). */
+  readonly headersTimeoutMs: number;
 }
 
 /** The durable spool in `DATA_DIR`. */
@@ -40,6 +46,8 @@ export interface SpoolConfig {
   readonly dataDir: string;
   readonly sync: 'normal' | 'full';
   readonly maxEvents: number;
+  /** Bound on the spool database's used pages, bytes. */
+  readonly maxBytes: number;
 }
 
 /** How the forwarder moves events from the spool to the sinks. */
@@ -80,6 +88,10 @@ interface ValidatedEnv {
   DATA_DIR: string;
   SPOOL_SYNC: SpoolConfig['sync'];
   SPOOL_MAX_EVENTS: number;
+  SPOOL_MAX_BYTES: number;
+  MAX_CONCURRENT_UPLOADS: number;
+  REQUEST_TIMEOUT_MS: number;
+  HEADERS_TIMEOUT_MS: number;
   FORWARD_MAX_RPS: number;
   FORWARD_CONCURRENCY: number;
   FORWARD_LINGER_MS: number;
@@ -108,6 +120,9 @@ function parseAppIdMap(text: string): Map<string, string> {
   }
   return map;
 }
+
+/** Variables that are sizes in bytes, written plain or with a unit. */
+const SIZE_VARIABLE = /_(LIMIT|BYTES)$/;
 
 /** Parses sizes written as bytes or with a unit (`1mb`, `512kb`), as `BODY_LIMIT=1mb` is natural. */
 function parseSize(text: string): number | string {
@@ -157,7 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   for (const name of Object.keys(schemaProperties)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    raw[name] = name.endsWith('_LIMIT') ? parseSize(value) : value;
+    raw[name] = SIZE_VARIABLE.test(name) ? parseSize(value) : value;
   }
   if (!validateConfig(raw)) {
     const problems = (validateConfig.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => {
@@ -178,8 +193,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       inflatedBodyLimit: v.INFLATED_BODY_LIMIT,
       corsOrigins: v.CORS_ORIGINS.trim() === '*' ? '*' : v.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
       shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+      maxConcurrentUploads: v.MAX_CONCURRENT_UPLOADS,
+      requestTimeoutMs: v.REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: Math.min(v.HEADERS_TIMEOUT_MS, v.REQUEST_TIMEOUT_MS),
     },
-    spool: { dataDir: v.DATA_DIR, sync: v.SPOOL_SYNC, maxEvents: v.SPOOL_MAX_EVENTS },
+    spool: { dataDir: v.DATA_DIR, sync: v.SPOOL_SYNC, maxEvents: v.SPOOL_MAX_EVENTS, maxBytes: v.SPOOL_MAX_BYTES },
     delivery: { thread: v.DELIVERY_THREAD, concurrency: v.FORWARD_CONCURRENCY, lingerMs: v.FORWARD_LINGER_MS },
     sinks: sinkNames.map((name) => sinkConfig(name, v)),
     appIdMap: parseAppIdMap(v.PINPOINT_APP_ID_MAP),

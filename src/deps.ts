@@ -31,7 +31,8 @@ export interface Deps {
 /** The HTTP app's dependencies over an acceptor: the ingest pipeline, CORS and limits. */
 function appDeps(config: Config, logger: Logger, acceptor: Acceptor, readiness: () => Readiness): AppDeps {
   const ingest = createIngest({ validator: createLegacyValidator(), inflatedBodyLimit: config.http.inflatedBodyLimit, acceptor });
-  return { ingest, cors: createCors(config.http.corsOrigins), bodyLimit: config.http.bodyLimit, logger, now: Date.now, readiness };
+  const { corsOrigins, bodyLimit, maxConcurrentUploads, requestTimeoutMs, headersTimeoutMs } = config.http;
+  return { ingest, cors: createCors(corsOrigins), bodyLimit, maxConcurrentUploads, requestTimeoutMs, headersTimeoutMs, logger, now: Date.now, readiness };
 }
 
 /**

@@ -30,6 +30,16 @@ export class PayloadTooLargeError extends ProxyError {
   }
 }
 
+/**
+ * A compressed body inflates beyond `limit` bytes. Ingest first inflates within an estimate of
+ * the inflated size and tries once more within `INFLATED_BODY_LIMIT` when the estimate was short.
+ */
+export class InflatedTooLargeError extends PayloadTooLargeError {
+  constructor(readonly limit: number) {
+    super(`The inflated payload cannot exceed ${limit} bytes.`);
+  }
+}
+
 /** The destination refused our credentials or the application: 403 to the client. */
 export class ForbiddenError extends ProxyError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -9,6 +9,24 @@ import { deliverySettings, startInlineDelivery, type DeliveryHandle } from './de
 import { startDeliveryThread } from './delivery-thread';
 import type { AwsCredentials } from './sinks';
 
+/**
+ * Readiness that tells the operator, in the logs, when it changes and why: the public `/readyz`
+ * only says ready or not in one word, so the details (spool state, the last write error, each
+ * sink's last error) are logged on every change.
+ */
+function readinessLogged(logger: Logger, check: () => Readiness & { details: Record<string, unknown> }): () => Readiness {
+  let wasReady = true;
+  return () => {
+    const { ready, reason, details } = check();
+    if (ready !== wasReady) {
+      if (ready) logger.info('ready again', details);
+      else logger.warn('not ready', { reason, ...details });
+      wasReady = ready;
+    }
+    return reason === undefined ? { ready } : { ready, reason };
+  };
+}
+
 /** Durable mode's parts on the HTTP thread. */
 export interface DurableParts {
   acceptor: Acceptor;
@@ -27,28 +45,20 @@ export function composeDurable(config: Config, logger: Logger, credentials: AwsC
   if (config.delivery.thread === 'worker' && credentials) {
     throw new Error('Explicit AWS credentials cannot be passed to the delivery worker thread: use DELIVERY_THREAD=inline.');
   }
-  const spool = createSpoolAppender(openSpoolDatabase(spoolPath(config.spool.dataDir), config.spool.sync, { checkpoints: false }), config.spool.maxEvents);
+  const { maxEvents, maxBytes } = config.spool;
+  const spool = createSpoolAppender(openSpoolDatabase(spoolPath(config.spool.dataDir), config.spool.sync, { checkpoints: false }), { maxEvents, maxBytes });
   const settings = deliverySettings(config);
   const delivery =
     config.delivery.thread === 'worker'
       ? startDeliveryThread(settings, config.logLevel, spool, logger)
       : startInlineDelivery(settings, spool, logger, credentials);
   return {
-    acceptor: createDurableAcceptor(spool, (seq) => {
-      delivery.appended(seq);
+    acceptor: createDurableAcceptor(spool, delivery.appended),
+    readiness: readinessLogged(logger, () => {
+      const state = spool.state();
+      const reason = state.refusal === undefined ? undefined : `spool-${state.refusal}`;
+      return { ready: reason === undefined, ...(reason ? { reason } : {}), details: { ...state, limits: spool.limits, sinks: delivery.health() } };
     }),
-    readiness: () => {
-      const usable = spool.isUsable();
-      const full = spool.isFull();
-      return {
-        ready: usable && !full,
-        details: {
-          ackMode: 'durable',
-          spool: { usable, full, storedEvents: spool.storedEvents(), maxEvents: spool.maxEvents },
-          sinks: delivery.health(),
-        },
-      };
-    },
     spool,
     delivery,
     async close(graceMs) {

@@ -3,8 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { detectClientSdk } from '../legacy/client-sdk';
 import type { ClientSdk } from '../legacy/types';
 import type { Logger } from '../logger';
+import { createLogThrottle, type LogThrottle } from '../log-throttle';
 import type { Ingest } from '../pipeline/ingest';
-import { PayloadTooLargeError, ProxyError } from '../errors';
+import { PayloadTooLargeError, ProxyError, RetryLaterError } from '../errors';
 import type { Cors } from './cors';
 import { toLegacyResponse } from './legacy-response';
 import { readBody } from './read-body';
@@ -14,6 +15,8 @@ export interface EventsRouteDeps {
   ingest: Ingest;
   cors: Cors;
   bodyLimit: number;
+  /** Requests being received or worked on at once; beyond it, "retry later" without reading the body. */
+  maxConcurrentUploads: number;
   logger: Logger;
   /** Unix ms clock, injectable for tests. */
   now: () => number;
@@ -27,20 +30,36 @@ function header(request: IncomingMessage, name: string): string | undefined {
 /** A handler on Node's own request and response, so it runs with or without Express. */
 export type EventsHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
+/** How often a repeating warning (retry later, an unexpected error) is written in full, ms. */
+const WARNING_INTERVAL_MS = 10_000;
+
+/** The error code of a cause, when it has one (`SQLITE_FULL`, `ECONNREFUSED`, ...). */
+function causeCode(err: Error): string | undefined {
+  const code = (err.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /**
  * `POST /2014-06-05/events`: the legacy PutEvents. Reads the raw body itself (no body-parser:
  * Content-Type is never trusted, and the hot path stays lean), runs the pipeline and writes the
- * answer chosen by `toLegacyResponse` for this client kind.
+ * answer chosen by `toLegacyResponse` for this client kind. At most `maxConcurrentUploads`
+ * requests are read and worked on at once: past that, stalled or slow uploads cannot pile up
+ * memory, and the next client is told to retry later before its body is read.
  */
 export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
-  const { ingest, cors, bodyLimit, logger, now } = deps;
+  const { ingest, cors, bodyLimit, maxConcurrentUploads, logger, now } = deps;
+  const log = createRequestLog(logger);
+  let uploads = 0;
   return async (request, response) => {
     const started = performance.now();
     const requestId = randomUUID();
     const sdk: ClientSdk = detectClientSdk(header(request, 'user-agent'), header(request, 'x-amz-user-agent'));
     let outcome: unknown = 'accepted';
     let events = 0;
+    const admitted = uploads < maxConcurrentUploads;
+    if (admitted) uploads += 1;
     try {
+      if (!admitted) throw new RetryLaterError(`More than ${maxConcurrentUploads} requests are being received; retry later.`);
       const body = await readBody(request, bodyLimit);
       events = await ingest({
         clientContext: header(request, 'x-amz-client-context'),
@@ -52,6 +71,8 @@ export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
       });
     } catch (err: unknown) {
       outcome = err;
+    } finally {
+      if (admitted) uploads -= 1;
     }
     const answer = toLegacyResponse(outcome, sdk.kind);
     const headers: Record<string, string> = {
@@ -60,31 +81,53 @@ export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
       'x-amzn-RequestId': requestId,
       'Content-Length': String(Buffer.byteLength(answer.body)),
     };
-    if (outcome instanceof PayloadTooLargeError) headers['Connection'] = 'close';
+    // A body that was not (or not all) read must not be taken for the next request on the connection.
+    if (outcome instanceof PayloadTooLargeError || !admitted) headers['Connection'] = 'close';
     response.writeHead(answer.status, headers);
     response.end(answer.body);
-    logRequest(logger, { requestId, status: answer.status, sdk, events, started, outcome });
+    log({ requestId, status: answer.status, sdk, events, started, outcome });
   };
 }
 
-function logRequest(
-  logger: Logger,
-  entry: { requestId: string; status: number; sdk: ClientSdk; events: number; started: number; outcome: unknown },
-): void {
-  const fields = {
-    requestId: entry.requestId,
-    status: entry.status,
-    clientKind: entry.sdk.kind,
-    events: entry.events,
-    latencyMs: Math.round((performance.now() - entry.started) * 10) / 10,
+interface RequestLogEntry {
+  requestId: string;
+  status: number;
+  sdk: ClientSdk;
+  events: number;
+  started: number;
+  outcome: unknown;
+}
+
+/**
+ * One line per request at info (never payloads or device ids). Conditions that can repeat for
+ * every request are also warned about, without stacks and at a bounded rate with counts: "retry
+ * later" (a full or unwritable spool, a refusing destination in upstream mode); an unexpected
+ * error, our own bug, is logged at error with its stack, also at a bounded rate.
+ */
+function createRequestLog(logger: Logger): (entry: RequestLogEntry) => void {
+  const retryLater: LogThrottle = createLogThrottle(logger, 'warn', 'answering retry later', WARNING_INTERVAL_MS);
+  const unexpected: LogThrottle = createLogThrottle(logger, 'warn', 'unexpected error answered as retry later', WARNING_INTERVAL_MS);
+  return (entry) => {
+    const fields = {
+      requestId: entry.requestId,
+      status: entry.status,
+      clientKind: entry.sdk.kind,
+      events: entry.events,
+      latencyMs: Math.round((performance.now() - entry.started) * 10) / 10,
+    };
+    const { outcome } = entry;
+    if (outcome === 'accepted') {
+      logger.info('request', fields);
+      return;
+    }
+    if (outcome instanceof ProxyError) {
+      logger.info('request', { ...fields, error: outcome.code, reason: outcome.message });
+      if (outcome instanceof RetryLaterError) retryLater.note({ reason: outcome.message, cause: causeCode(outcome) });
+      return;
+    }
+    const err = outcome instanceof Error ? outcome : new Error(String(outcome));
+    logger.info('request', { ...fields, error: 'InternalError' });
+    if (unexpected.total() === 0 || logger.isDebugEnabled()) logger.error('unexpected error', { error: err.name, reason: err.message, stack: err.stack });
+    unexpected.note({ error: err.name, reason: err.message });
   };
-  const { outcome } = entry;
-  if (outcome === 'accepted') logger.info('request', fields);
-  else if (outcome instanceof ProxyError && outcome.status < 500) {
-    logger.info('request', { ...fields, error: outcome.code, reason: outcome.message });
-  } else {
-    // Whatever was thrown: log its Error fields if it is an object (a thrown primitive has none).
-    const err: Partial<Error> = typeof outcome === 'object' && outcome !== null ? outcome : {};
-    logger.error('request', { ...fields, error: err.name, reason: err.message, stack: err.stack });
-  }
 }

@@ -1,22 +1,60 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Express } from 'express';
 import type { EventsHandler } from './events-route';
 
 /** The legacy PutEvents path; the only route legacy clients call. */
 export const EVENTS_PATH = '/2014-06-05/events';
 
+/** The server's limits on slow or oversized requests. */
+export interface ServerLimits {
+  /** Largest body as sent; an `Expect: 100-continue` declaring more is answered 413 at once. */
+  bodyLimit: number;
+  /** Time to receive a whole request; a stalled upload is answered 408 and closed. */
+  requestTimeoutMs: number;
+  /** Time to receive a request's headers. */
+  headersTimeoutMs: number;
+}
+
+/** Longer than a load balancer's idle timeout (ALB: 60 s), so the proxy never closes a kept-alive connection first. */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+function isEventsRequest(request: IncomingMessage): boolean {
+  return request.method === 'POST' && (request.url === EVENTS_PATH || request.url?.startsWith(`${EVENTS_PATH}?`) === true);
+}
+
 /**
  * The HTTP server: `POST /2014-06-05/events` goes straight to its handler on Node's own
  * request/response, everything else (health, readiness, CORS preflight, 404s) to Express.
  * Express's per-request work (router walk, request/response prototype swap) costs about as much
  * as the whole ingest, and the hot path needs none of it (see README, Performance).
+ *
+ * Slow clients are bounded: Node answers 408 to a request not received within
+ * `requestTimeoutMs` (checked every second, not every 30 s as by default), and a client that
+ * asks `Expect: 100-continue` for a body over the limit is answered 413 without `100 Continue`,
+ * so it never sends the body.
  */
-export function createHttpServer(app: Express, events: EventsHandler): Server {
-  return createServer((request, response) => {
-    if (request.method === 'POST' && (request.url === EVENTS_PATH || request.url?.startsWith(`${EVENTS_PATH}?`))) {
+export function createHttpServer(app: Express, events: EventsHandler, limits: ServerLimits): Server {
+  const route = (request: IncomingMessage, response: ServerResponse): void => {
+    if (isEventsRequest(request)) {
       void events(request, response);
       return;
     }
     app(request, response);
+  };
+  const server = createServer(
+    {
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.min(1000, limits.requestTimeoutMs),
+    },
+    route,
+  );
+  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    // The events handler refuses a declared length over the limit before reading (413, Connection: close).
+    const declared = Number(request.headers['content-length']);
+    if (!(isEventsRequest(request) && declared > limits.bodyLimit)) response.writeContinue();
+    route(request, response);
   });
+  return server;
 }

@@ -1,4 +1,6 @@
 import { BadRequestError } from '../errors';
+import { nestsWithin } from './json-shape';
+import { MAX_JSON_DEPTH } from './limits';
 
 /** The client context as JSON text, and parsed. */
 export interface DecodedClientContext {
@@ -21,6 +23,9 @@ export function decodeClientContext(header: string | undefined, encoding: string
       throw new BadRequestError(`Unsupported x-amz-Client-Context-Encoding '${encoding.slice(0, 40)}'.`);
     }
     text = Buffer.from(header.trim(), 'base64').toString('utf8');
+  }
+  if (!nestsWithin(text, MAX_JSON_DEPTH)) {
+    throw new BadRequestError(`The client context is invalid: it nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep.`);
   }
   try {
     return { json: text, value: JSON.parse(text) as unknown };

@@ -2,6 +2,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { BadRequestError } from '../errors';
 import { parseLegacyTimestamp } from '../mapping/timestamp';
 import { createStrictAjv, loadSchema } from '../schemas';
+import { findIllFormedString } from './json-shape';
 import type { LegacyClientContext, LegacyEventsBody } from './types';
 
 /** Validates decoded legacy input; compiled once at start-up. */
@@ -21,17 +22,28 @@ function describe(what: string, errors: ErrorObject[] | null | undefined): strin
 function asserting<T>(validate: ValidateFunction<T>, what: string): (value: unknown) => T {
   return (value) => {
     if (!validate(value)) throw new BadRequestError(describe(what, validate.errors));
+    const illFormed = findIllFormedString(value);
+    if (illFormed !== undefined) {
+      throw new BadRequestError(`${what} is invalid: ${illFormed} is not well-formed Unicode (it holds a lone surrogate).`);
+    }
     return value;
   };
 }
 
 /**
- * Compiles the legacy schemas in `schemas/legacy/`. The `legacy-timestamp` format refuses
- * timestamps of the right shape that name no date (month 13): whatever passes here maps without
- * error, which durable mode relies on, since it maps only at delivery.
+ * Compiles the legacy schemas in `schemas/legacy/`. What passes here maps, serializes and stores
+ * without error, which durable mode relies on, since it maps only at delivery:
+ * - the `legacy-timestamp` format refuses timestamps of the right shape that name no real date
+ *   or time (month 13, February 30, 24:00);
+ * - unknown properties are dropped in place (`removeAdditional` where a schema says
+ *   `additionalProperties: false`): they are never mapped, and dropping them keeps what is stored
+ *   bounded by the known fields;
+ * - strings (keys and values) must be well-formed Unicode: a lone surrogate is refused, since
+ *   hashing or encoding it would change it;
+ * - nesting depth was bounded before parsing (`json-shape.ts`).
  */
 export function createLegacyValidator(): LegacyValidator {
-  const ajv = createStrictAjv({ allowUnionTypes: true });
+  const ajv = createStrictAjv({ allowUnionTypes: true, removeAdditional: true });
   ajv.addFormat('legacy-timestamp', { type: 'string', validate: (value) => !Number.isNaN(parseLegacyTimestamp(value)) });
   return {
     // The schemas in schemas/legacy/ are the trust boundary: they describe LegacyEventsBody and LegacyClientContext.

@@ -1,40 +1,48 @@
-/** Bounds how many bytes of request bodies are being parsed, mapped and stored at once. */
+/** Bounds how many bytes of request bodies are in work at once, from inflation to the commit. */
 export interface ByteBudget {
-  /** Runs `work` once `bytes` fit in the budget (a body larger than the budget runs alone). */
+  /** Runs `work` once `bytes` fit in the budget; a body larger than the whole budget runs alone. */
   run<T>(bytes: number, work: () => Promise<T>): Promise<T>;
+  /** Bytes held now. */
+  inUse(): number;
+  /** The most bytes ever held at once (for tests and the benchmark). */
+  peak(): number;
 }
 
 /**
- * A FIFO byte semaphore. Parsing and mapping is CPU work on one thread, so letting 50 large
- * batches (the JS library sends up to 256 KB, about a thousand events) turn into objects at the
- * same time buys no throughput; it only multiplies peak memory. Waiting requests hold just their
- * raw bodies.
+ * A FIFO byte semaphore. Inflating, parsing and validating is CPU work on one thread, so letting
+ * 50 large batches (the JS library sends up to 256 KB, about a thousand events) or 50 gzip bodies
+ * that inflate to megabytes be in memory at the same time buys no throughput; it only multiplies
+ * peak memory. Waiting requests hold just their raw bodies. Bytes are counted as they are: a body
+ * larger than the budget waits until nothing else is held, then runs alone, so the bytes in work
+ * never exceed the larger of the budget and the largest single body.
  */
 export function createByteBudget(limit: number): ByteBudget {
-  let inUse = 0;
+  let held = 0;
+  let peak = 0;
   const waiting: Array<{ bytes: number; start: () => void }> = [];
   const admit = (): void => {
-    while (waiting.length > 0) {
-      const next = waiting[0] as { bytes: number; start: () => void };
-      if (inUse > 0 && inUse + next.bytes > limit) return;
+    for (let next = waiting[0]; next; next = waiting[0]) {
+      if (held > 0 && held + next.bytes > limit) return;
       waiting.shift();
-      inUse += next.bytes;
+      held += next.bytes;
+      peak = Math.max(peak, held);
       next.start();
     }
   };
   return {
     async run(bytes, work) {
-      const cost = Math.min(bytes, limit);
       await new Promise<void>((start) => {
-        waiting.push({ bytes: cost, start });
+        waiting.push({ bytes, start });
         admit();
       });
       try {
         return await work();
       } finally {
-        inUse -= cost;
+        held -= bytes;
         admit();
       }
     },
+    inUse: () => held,
+    peak: () => peak,
   };
 }

@@ -1,12 +1,18 @@
 import { RetryLaterError } from '../errors';
-import type { SpoolAppender } from '../spool/spool-appender';
+import type { SpoolAppender, SpoolRefusal } from '../spool/spool-appender';
 import { requestRow } from '../spool/spool-payload';
 import type { Acceptor } from './acceptor';
 
-/** The spool holds `SPOOL_MAX_EVENTS`; clients are told to retry later. */
-class SpoolFullError extends RetryLaterError {
-  constructor(max: number) {
-    super(`The spool is full (${max} events); retry later.`);
+/** The spool takes no request now: full, or its file cannot be written. Clients are told to retry later. */
+class SpoolRefusedError extends RetryLaterError {
+  constructor(refusal: SpoolRefusal, appender: SpoolAppender, options?: { cause?: unknown }) {
+    const { maxEvents, maxBytes } = appender.limits;
+    super(
+      refusal === 'full'
+        ? `The spool is full (at most ${maxEvents} events, ${maxBytes} bytes); retry later.`
+        : 'The spool cannot be written now; retry later.',
+      options,
+    );
   }
 }
 
@@ -17,10 +23,17 @@ class SpoolFullError extends RetryLaterError {
 export function createDurableAcceptor(appender: SpoolAppender, onStored: (lastSeq: number) => void): Acceptor {
   return {
     admit() {
-      if (appender.isFull()) throw new SpoolFullError(appender.maxEvents);
+      const refusal = appender.refusal();
+      if (refusal) throw new SpoolRefusedError(refusal, appender);
     },
     async accept(request) {
-      if ((await appender.append(requestRow(request))) === 'full') throw new SpoolFullError(appender.maxEvents);
+      let result;
+      try {
+        result = await appender.append(requestRow(request));
+      } catch (err: unknown) {
+        throw new SpoolRefusedError('unwritable', appender, { cause: err });
+      }
+      if (result === 'full') throw new SpoolRefusedError('full', appender);
       onStored(appender.lastAppendedSeq());
     },
   };

@@ -1,9 +1,10 @@
+import { InflatedTooLargeError } from '../errors';
 import { decodeClientContext } from '../legacy/client-context';
-import { inflateBody, parseJsonBody } from '../legacy/decode-body';
+import { inflateBody, inflatedSizeEstimate, parseJsonBody } from '../legacy/decode-body';
 import type { ClientSdk } from '../legacy/types';
 import type { LegacyValidator } from '../legacy/validator';
 import type { Acceptor } from './acceptor';
-import { createByteBudget } from './byte-budget';
+import { createByteBudget, type ByteBudget } from './byte-budget';
 
 /** An inbound legacy request, free of any HTTP framework. */
 export interface InboundRequest {
@@ -21,29 +22,44 @@ export interface IngestDeps {
   validator: LegacyValidator;
   inflatedBodyLimit: number;
   acceptor: Acceptor;
+  /** Bytes of bodies in work at once; see `createByteBudget`. Defaults to `WORK_BUDGET_BYTES`. */
+  budget?: ByteBudget;
 }
 
 /** Decodes, validates and accepts one request; resolves with its event count, throws a ProxyError when it cannot. */
 export type Ingest = (request: InboundRequest) => Promise<number>;
 
-/** Bytes of (inflated) bodies turned into objects at once; see `createByteBudget`. */
-const WORK_BUDGET_BYTES = 1024 * 1024;
+/** Bytes of (inflated) bodies in work at once by default; see `createByteBudget`. */
+export const WORK_BUDGET_BYTES = 1024 * 1024;
 
-/** Builds the framework-free pipeline: decode → validate → accept (store, or map and forward). */
+/**
+ * Builds the framework-free pipeline: decode → validate → accept (store, or map and forward).
+ * A body is inflated, parsed and validated inside the byte budget, holding as many bytes as it
+ * may inflate to, until it is accepted. What is accepted is the validated request re-serialized:
+ * unknown properties dropped, no padding, so stored bytes are bounded by the events.
+ */
 export function createIngest(deps: IngestDeps): Ingest {
   const { validator, inflatedBodyLimit, acceptor } = deps;
-  const budget = createByteBudget(WORK_BUDGET_BYTES);
+  const budget = deps.budget ?? createByteBudget(WORK_BUDGET_BYTES);
   return async (request) => {
     acceptor.admit();
-    const context = decodeClientContext(request.clientContext, request.clientContextEncoding);
-    const clientContext = validator.clientContext(context.value);
-    const inflated = await inflateBody(request.body, request.contentEncoding, inflatedBodyLimit);
-    return budget.run(inflated.length, async () => {
-      const bodyJson = inflated.toString('utf8');
-      const body = validator.body(parseJsonBody(bodyJson));
-      const { sdk, receivedAt } = request;
-      await acceptor.accept({ clientContext, clientContextJson: context.json, body, bodyJson, sdk, receivedAt });
-      return body.events.length;
-    });
+    const clientContext = validator.clientContext(decodeClientContext(request.clientContext, request.clientContextEncoding).value);
+    const { sdk, receivedAt } = request;
+    const attempt = (maxInflated: number): Promise<number> =>
+      budget.run(maxInflated, async () => {
+        const inflated = await inflateBody(request.body, request.contentEncoding, maxInflated);
+        const body = validator.body(parseJsonBody(inflated.toString('utf8')));
+        const clientContextJson = JSON.stringify(clientContext);
+        await acceptor.accept({ clientContext, clientContextJson, body, bodyJson: JSON.stringify(body), sdk, receivedAt });
+        return body.events.length;
+      });
+    const estimate = inflatedSizeEstimate(request.body, request.contentEncoding, inflatedBodyLimit);
+    try {
+      return await attempt(estimate);
+    } catch (err: unknown) {
+      // The sender's size claim was short: once more, within the real limit (alone if it must).
+      if (err instanceof InflatedTooLargeError && err.limit < inflatedBodyLimit) return attempt(inflatedBodyLimit);
+      throw err;
+    }
   };
 }

@@ -11,18 +11,17 @@ export interface SpoolRow {
 
 /**
  * A row's payload once decoded. On disk it is a JSON object with one key, its tag:
- * - `{"legacyRequest":{receivedAt, sdk, clientContext, body}}`: a request as it arrived (the
- *   client context and body texts embedded as received), mapped when it is delivered;
+ * - `{"legacyRequest":{receivedAt, sdk, clientContext, body}}`: a validated request (its client
+ *   context and body as validated: unknown properties dropped, compact), mapped when delivered;
  * - `{"mappedEvent":EventEnvelope}`: one already mapped event, a dead letter an operator
  *   requeued (mapping it again could not give back what the sink refused).
  */
 export type StoredPayload = { kind: 'legacy-request'; request: LegacyRequest } | { kind: 'mapped-event'; envelope: EventEnvelope };
 
 /**
- * The row of a validated request. The body and client context were parsed from these exact
- * texts, so they are embedded as they are: storing a request costs no serialization on the HTTP
- * thread, and the mapping (deterministic, so a retried row yields the same event ids) runs on
- * the delivery side.
+ * The row of a validated request: its client context and body JSON texts (re-serialized by
+ * ingest from the validated values) are embedded as they are, and the mapping (deterministic,
+ * so a retried row yields the same event ids) runs on the delivery side.
  */
 export function requestRow(request: ValidatedRequest): SpoolRow {
   const { receivedAt, sdk, clientContextJson, bodyJson } = request;

@@ -13,7 +13,9 @@ import type Database from 'better-sqlite3';
  * - `retries`: per sink and row, the events still to deliver and when to try again;
  * - `dead_letters`: events a sink refused for good, with its message and the mapped event;
  * - `undecodable_rows`: rows the delivery side could not turn into events (corrupted, or written
- *   by a version whose payload this one cannot read), kept with their payload for inspection.
+ *   by a version whose payload this one cannot read), kept with their payload for inspection;
+ * - `write_probe`: one row the appender rewrites to learn whether the file can be written again
+ *   after a failed commit (a full disk), while no request is trying.
  * A row is deleted once every cursor has passed it and no retry refers to it.
  * One row per request (not per event) keeps the commit cost per request, not per event.
  *
@@ -61,6 +63,10 @@ CREATE TABLE IF NOT EXISTS undecodable_rows (
   payload TEXT NOT NULL,
   PRIMARY KEY (sink, seq)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS write_probe (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL
+);
 CREATE VIEW IF NOT EXISTS spool_totals AS
   SELECT COALESCE(SUM(CASE WHEN only_sink IS NULL THEN event_count ELSE 0 END), 0) AS stored_events,
          COALESCE(MAX(seq), 0) AS last_seq
@@ -75,6 +81,11 @@ export function appenderStatements(db: Database.Database) {
     ),
     totals: db.prepare<[], { stored_events: number; last_seq: number }>('SELECT stored_events, last_seq FROM spool_totals'),
     ping: db.prepare('SELECT 1'),
+    /** Pages in the file and pages free for reuse: their difference is what the spool holds on disk. */
+    pageCount: db.prepare<[], number>('PRAGMA page_count').pluck(),
+    freePages: db.prepare<[], number>('PRAGMA freelist_count').pluck(),
+    pageSize: db.prepare<[], number>('PRAGMA page_size').pluck(),
+    probe: db.prepare<[at: number]>('INSERT INTO write_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at'),
   };
 }
 

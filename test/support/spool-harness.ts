@@ -48,7 +48,7 @@ function sinkError(text: string): SinkError {
 
 /** Opens both sides of the spool at `file` for `sinks`, on the clock `now`. */
 export function openSpoolHarness(file: string, sinks: readonly string[], maxEvents: number, now: () => number): SpoolHarness {
-  const appender = createSpoolAppender(openSpoolDatabase(file, 'normal', { checkpoints: false }), maxEvents);
+  const appender = createSpoolAppender(openSpoolDatabase(file, 'normal', { checkpoints: false }), { maxEvents, maxBytes: 1024 ** 3 });
   const queue = createDeliveryQueue({ db: openSpoolDatabase(file, 'normal'), sinks, now });
   return {
     appender,
@@ -59,7 +59,7 @@ export function openSpoolHarness(file: string, sinks: readonly string[], maxEven
       return result;
     },
     storedEvents: () => appender.storedEvents(),
-    isFull: () => appender.isFull(),
+    isFull: () => appender.refusal() === 'full',
     freshBacklog: (sink, upTo) => queue.freshBacklog(sink, upTo),
     nextRetryAt: (sink) => queue.nextRetryAt(sink),
     lease(sink, maxEvents, fresh) {
