@@ -53,7 +53,9 @@ export function composeDurable(config: Config, logger: Logger, credentials: AwsC
       ? startDeliveryThread(settings, config.logLevel, spool, logger)
       : startInlineDelivery(settings, spool, logger, credentials);
   return {
-    acceptor: createDurableAcceptor(spool, delivery.appended),
+    acceptor: createDurableAcceptor(spool, (seq) => {
+      delivery.appended(seq);
+    }),
     readiness: readinessLogged(logger, () => {
       const state = spool.state();
       const reason = state.refusal === undefined ? undefined : `spool-${state.refusal}`;

@@ -1,12 +1,11 @@
 import { systemClock } from '../clock';
-import { sinkNames, type Config } from '../config';
+import type { Config } from '../config';
 import type { Readiness } from '../http/health-routes';
 import type { Logger } from '../logger';
 import { createRequestMapper } from '../mapping/request-mapper';
 import type { Acceptor } from '../pipeline/acceptor';
 import { createUpstreamAcceptor } from '../pipeline/upstream-acceptor';
 import { createFanoutSink } from '../sinks/fanout-sink';
-import { logFitted } from './fit-report';
 import { createSink, type AwsCredentials } from './sinks';
 
 /** Upstream mode's parts. */
@@ -23,8 +22,8 @@ export function composeUpstream(config: Config, logger: Logger, credentials: Aws
   const [only] = sinks;
   const sink = only && sinks.length === 1 ? only : createFanoutSink(sinks);
   return {
-    acceptor: createUpstreamAcceptor(sink, createRequestMapper(config.appIdMap, logFitted(logger)), logger),
-    readiness: () => ({ ready: true, details: { ackMode: 'upstream', sinks: sinkNames(config) } }),
+    acceptor: createUpstreamAcceptor(sink, createRequestMapper(config.appIdMap), logger),
+    readiness: () => ({ ready: true }),
     close: () => sink.close(),
   };
 }

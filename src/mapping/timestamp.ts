@@ -16,14 +16,9 @@ function daysInMonth(year: number, month: number): number {
 function namesRealTime(value: string): boolean {
   const match = FIELDS.exec(value);
   if (!match) return false;
-  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => (part === undefined ? 0 : Number(part))) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [year, month, day, hour, minute] = match.slice(1, 6).map(Number) as [number, number, number, number, number];
+  // Seconds are optional in the legacy format.
+  const second = match[6] === undefined ? 0 : Number(match[6]);
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59;
 }
 

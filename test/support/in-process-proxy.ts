@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import { createApp, createServiceServer } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createDeps, type Deps } from '../../src/deps';
-import { silentLogger } from '../../src/logger';
+import { silentLogger, type Logger } from '../../src/logger';
 import { STAND_IN_CREDENTIALS, startPinpointStandIn, type PinpointStandIn } from './pinpoint-stand-in';
 
 /** The real service listening on a loopback port inside the test process. */
@@ -26,11 +26,11 @@ export function pinpointStandInEnv(standIn: PinpointStandIn): Record<string, str
  * Starts the service from an environment, any ack mode or sink, wired exactly as `main.ts`
  * wires it (`loadConfig` + `createDeps`), signing with the stand-in's keys. Quiet, loopback
  * only, us-east-1 and delivering inline (the worker thread runs only from the build, and explicit
- * credentials cannot cross to it) unless `env` says otherwise.
+ * credentials cannot cross to it) unless `env` says otherwise; logs go to `logger`.
  */
-export async function startInProcessProxy(env: Record<string, string>): Promise<InProcessProxy> {
+export async function startInProcessProxy(env: Record<string, string>, logger: Logger = silentLogger): Promise<InProcessProxy> {
   const config = loadConfig({ LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', AWS_REGION: 'us-east-1', DELIVERY_THREAD: 'inline', ...env });
-  const deps = createDeps(config, silentLogger, { credentials: { ...STAND_IN_CREDENTIALS } });
+  const deps = createDeps(config, logger, { credentials: { ...STAND_IN_CREDENTIALS } });
   const app = createApp(deps.app);
   const server: Server = await new Promise((resolve) => {
     const s = createServiceServer(deps.app).listen(config.http.port, config.http.host, () => resolve(s));
