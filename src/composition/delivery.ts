@@ -6,7 +6,6 @@ import { createRequestMapper } from '../mapping/request-mapper';
 import { createDeliveryQueue } from '../spool/delivery-queue';
 import type { SpoolAppender } from '../spool/spool-appender';
 import { openSpoolDatabase, spoolPath } from '../spool/spool-database';
-import { logFitted } from './fit-report';
 import { createSink, type AwsCredentials } from './sinks';
 
 /** The parts of the configuration the delivery side uses. */
@@ -53,7 +52,7 @@ export function createDelivery(settings: DeliverySettings, deps: DeliveryDeps): 
   const forwarder = startForwarder({
     queue,
     sinks,
-    mapRequest: createRequestMapper(settings.appIdMap, logFitted(logger)),
+    mapRequest: createRequestMapper(settings.appIdMap),
     concurrency: settings.delivery.concurrency,
     lingerMs: settings.delivery.lingerMs,
     logger: logger.child({ component: 'forwarder' }),

@@ -2,7 +2,6 @@ import type { EndpointDemographic, Event, PublicEndpoint } from '@aws-sdk/client
 import type { ClientSdk, LegacyClientContext, LegacyEvent, LegacyEventsBody } from '../legacy/types';
 import type { EventEnvelope } from './event-envelope';
 import { deterministicEventId } from './event-id';
-import { fitEntries, fitText, noAdjustments, type LimitAdjustments } from './pinpoint-limits';
 import { toPinpointSession } from './session';
 import { toIsoTimestamp } from './timestamp';
 
@@ -16,24 +15,25 @@ export interface LegacyRequest {
 }
 
 /**
- * A legacy request that passed validation, with the JSON texts it was parsed from: durable mode
- * stores the texts as they are (no re-serialization on the HTTP thread) and maps them at delivery.
+ * A legacy request that passed validation, with its client context and body re-serialized from
+ * the validated values (unknown properties dropped, compact): durable mode stores these texts and
+ * maps them at delivery.
  */
 export interface ValidatedRequest extends LegacyRequest {
   clientContextJson: string;
   bodyJson: string;
 }
 
-/** The mapped events, and what was fitted to Pinpoint's limits (to be logged, never silent). */
+/**
+ * The mapped events, as sent: every attribute and metric, values and Demographic uncut. Pinpoint's
+ * per-event limits are not applied here (the local store, Kinesis and Firehose have none); the
+ * Pinpoint sink fits each event before sending it (`pinpoint-limits.ts`).
+ */
 export interface MappedRequest {
   applicationId: string;
   endpointId: string;
   envelopes: EventEnvelope[];
-  adjustments: LimitAdjustments;
 }
-
-/** Pinpoint's Demographic length limits (API reference, Events page). */
-const DEMOGRAPHIC_LIMITS = { Make: 50, Model: 100, ModelVersion: 50, Platform: 50, PlatformVersion: 50, Locale: 50, AppVersion: 50 };
 
 /**
  * iOS swaps the version fields: `app_version_name` holds CFBundleVersion (the build) and
@@ -51,9 +51,11 @@ function toPinpointLocale(locale: string | undefined): string | undefined {
   return locale?.replace(/-/g, '_');
 }
 
-function toEndpoint(context: LegacyClientContext, sdk: ClientSdk, adjust: LimitAdjustments): PublicEndpoint {
+type DemographicField = 'Make' | 'Model' | 'ModelVersion' | 'Platform' | 'PlatformVersion' | 'Locale' | 'AppVersion';
+
+function toEndpoint(context: LegacyClientContext, sdk: ClientSdk): PublicEndpoint {
   const env = context.env ?? {};
-  const values: Record<keyof typeof DEMOGRAPHIC_LIMITS, string | undefined> = {
+  const values: Record<DemographicField, string | undefined> = {
     Make: env.make,
     Model: env.model,
     ModelVersion: env.model_version,
@@ -63,8 +65,8 @@ function toEndpoint(context: LegacyClientContext, sdk: ClientSdk, adjust: LimitA
     AppVersion: appVersions(context, sdk).name,
   };
   const demographic: EndpointDemographic = {};
-  for (const [key, value] of Object.entries(values) as Array<[keyof typeof DEMOGRAPHIC_LIMITS, string | undefined]>) {
-    if (value) demographic[key] = fitText(value, DEMOGRAPHIC_LIMITS[key], adjust);
+  for (const [key, value] of Object.entries(values) as Array<[DemographicField, string | undefined]>) {
+    if (value) demographic[key] = value;
   }
   return { Demographic: demographic };
 }
@@ -72,12 +74,10 @@ function toEndpoint(context: LegacyClientContext, sdk: ClientSdk, adjust: LimitA
 function toEvent(
   legacy: LegacyEvent,
   common: Pick<Event, 'AppPackageName' | 'AppTitle' | 'AppVersionCode' | 'SdkName' | 'ClientSdkVersion'>,
-  adjust: LimitAdjustments,
 ): Event {
-  const { attributes, metrics } = fitEntries(legacy.attributes, legacy.metrics, adjust);
   const event: Event = { EventType: legacy.eventType, Timestamp: toIsoTimestamp(legacy.timestamp), ...common };
-  if (Object.keys(attributes).length > 0) event.Attributes = attributes;
-  if (Object.keys(metrics).length > 0) event.Metrics = metrics;
+  if (legacy.attributes && Object.keys(legacy.attributes).length > 0) event.Attributes = legacy.attributes;
+  if (legacy.metrics && Object.keys(legacy.metrics).length > 0) event.Metrics = legacy.metrics;
   const session = toPinpointSession(legacy.session);
   if (session) event.Session = session;
   return event;
@@ -88,17 +88,17 @@ function withoutUndefined<T extends object>(value: T): T {
 }
 
 /**
- * Maps a validated legacy request to Pinpoint events (pure: no clock, no randomness, no IO).
- * Endpoint id = `client.client_id` (iOS `installation_id` when there is none); application id =
- * `services.mobile_analytics.app_id`, or its entry in `appIdMap`.
+ * Maps a validated legacy request to Pinpoint events as sent (pure: no clock, no randomness, no
+ * IO; nothing fitted to Pinpoint's limits, see `MappedRequest`). Endpoint id = `client.client_id`
+ * (iOS `installation_id` when there is none); application id = `services.mobile_analytics.app_id`,
+ * or its entry in `appIdMap`. Event ids hash the legacy event's own JSON, not the mapped event.
  */
 export function mapLegacyRequest(request: LegacyRequest, appIdMap: ReadonlyMap<string, string>): MappedRequest {
   const { clientContext: context, body, sdk, receivedAt } = request;
   const legacyAppId = context.services.mobile_analytics.app_id;
   const applicationId = appIdMap.get(legacyAppId) ?? legacyAppId;
   const endpointId = (context.client.client_id ?? context.client.installation_id) as string;
-  const adjustments = noAdjustments();
-  const endpoint = toEndpoint(context, sdk, adjustments);
+  const endpoint = toEndpoint(context, sdk);
   const common = withoutUndefined({
     AppPackageName: context.client.app_package_name,
     AppTitle: context.client.app_title,
@@ -112,9 +112,9 @@ export function mapLegacyRequest(request: LegacyRequest, appIdMap: ReadonlyMap<s
       applicationId,
       endpointId,
       endpoint,
-      event: toEvent(legacy, common, adjustments),
+      event: toEvent(legacy, common),
       receivedAt,
     }),
   );
-  return { applicationId, endpointId, envelopes, adjustments };
+  return { applicationId, endpointId, envelopes };
 }

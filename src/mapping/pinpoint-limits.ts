@@ -1,10 +1,14 @@
+import type { EndpointDemographic, Event, PublicEndpoint } from '@aws-sdk/client-pinpoint';
+import type { EventEnvelope } from './event-envelope';
+
 /**
- * Pinpoint's per-event limits, and how legacy data beyond them is fitted. The legacy model
- * allowed 50 map entries and 1000-character values; Pinpoint drops a whole event with more than
- * 40 attributes + metrics or a value over 200 characters. We keep the event and fit its data:
- * values are cut to 200 characters, and of the entries, reserved `_…` names (session,
- * monetization) are kept first, then the others in the order sent, up to 40. Every fit is counted
- * so the caller can log it.
+ * Pinpoint's limits, and how legacy data beyond the per-event ones is fitted for PutEvents. The
+ * legacy model allowed 50 map entries and 1000-character values; Pinpoint drops a whole event with
+ * more than 40 attributes + metrics or a value over 200 characters. The mapping keeps the event as
+ * sent (local store, Kinesis and Firehose have no such limits); only the Pinpoint sink fits it:
+ * values are cut to 200 characters (code points), and of the entries, reserved `_…` names
+ * (session, monetization) are kept first, then the others in the order sent, up to 40; Demographic
+ * values are cut to Pinpoint's lengths. Every fit is counted so the sink can log it.
  */
 export const PINPOINT_LIMITS = {
   eventsPerCall: 100,
@@ -14,27 +18,53 @@ export const PINPOINT_LIMITS = {
   attributeValueLength: 200,
 } as const;
 
-/** What fitting changed in one request; all zero when nothing was beyond the limits. */
+/** Pinpoint's Demographic length limits (API reference, Events page), in characters (code points). */
+export const DEMOGRAPHIC_LIMITS = { Make: 50, Model: 100, ModelVersion: 50, Platform: 50, PlatformVersion: 50, Locale: 50, AppVersion: 50 } as const;
+
+/** What fitting changed in one event; all zero when nothing was beyond the limits. */
 export interface LimitAdjustments {
+  /** Attributes and metrics left out (over 40 entries). */
   droppedEntries: number;
+  /** Attribute values and Demographic values cut. */
   truncatedValues: number;
 }
 
-/** Starts a fresh adjustment count. */
-export function noAdjustments(): LimitAdjustments {
-  return { droppedEntries: 0, truncatedValues: 0 };
+/** One envelope as Pinpoint can take it, and what fitting changed (all zero: `envelope` is the one given). */
+export interface FittedEnvelope {
+  envelope: EventEnvelope;
+  adjustments: LimitAdjustments;
 }
 
-function truncate(value: string, max: number): string {
-  if (value.length <= max) return value;
-  return Array.from(value).slice(0, max).join('');
+/** True when `value` has more than `max` code points (counting stops as soon as it is known). */
+function exceeds(value: string, max: number): boolean {
+  if (value.length <= max) return false;
+  let count = 0;
+  for (const _ of value) {
+    count += 1;
+    if (count > max) return true;
+  }
+  return false;
 }
 
-/** Cuts a string to at most `max` characters (code points), counting the cut in `adjust`. */
-export function fitText(value: string, max: number, adjust: LimitAdjustments): string {
-  const fitted = truncate(value, max);
-  if (fitted !== value) adjust.truncatedValues += 1;
-  return fitted;
+/** `value` cut to at most `max` code points (a surrogate pair is never split). */
+function cut(value: string, max: number): string {
+  return exceeds(value, max) ? Array.from(value).slice(0, max).join('') : value;
+}
+
+/** The endpoint with its Demographic values cut to Pinpoint's lengths (a new object), or the same one when none is too long. */
+function fitEndpoint(endpoint: PublicEndpoint): { endpoint: PublicEndpoint; truncatedValues: number } {
+  const demographic = endpoint.Demographic;
+  if (!demographic) return { endpoint, truncatedValues: 0 };
+  let fitted: EndpointDemographic | undefined;
+  let truncatedValues = 0;
+  for (const [key, max] of Object.entries(DEMOGRAPHIC_LIMITS) as Array<[keyof typeof DEMOGRAPHIC_LIMITS, number]>) {
+    const value = demographic[key];
+    if (value === undefined || !exceeds(value, max)) continue;
+    fitted ??= { ...demographic };
+    fitted[key] = cut(value, max);
+    truncatedValues += 1;
+  }
+  return fitted ? { endpoint: { ...endpoint, Demographic: fitted }, truncatedValues } : { endpoint, truncatedValues: 0 };
 }
 
 type Entry = ['attribute' | 'metric', string];
@@ -53,28 +83,52 @@ function keepOrder(attributeKeys: string[], metricKeys: string[], overBudget: bo
   ];
 }
 
-/** Fits an event's attributes and metrics to Pinpoint's limits; returns new objects. */
-export function fitEntries(
-  attributes: Record<string, string> = {},
-  metrics: Record<string, number> = {},
-  adjust: LimitAdjustments,
-): { attributes: Record<string, string>; metrics: Record<string, number> } {
+/** The event with its attributes and metrics fitted (a new object), or the same one when it is within the limits. */
+function fitEvent(event: Event): { event: Event; adjustments: LimitAdjustments } {
+  const attributes = event.Attributes ?? {};
+  const metrics = event.Metrics ?? {};
   const attributeKeys = Object.keys(attributes);
   const metricKeys = Object.keys(metrics);
   const overBudget = attributeKeys.length + metricKeys.length > PINPOINT_LIMITS.entriesPerEvent;
-  if (!overBudget && attributeKeys.every((k) => (attributes[k] as string).length <= PINPOINT_LIMITS.attributeValueLength)) {
-    return { attributes, metrics };
+  if (!overBudget && attributeKeys.every((k) => !exceeds(attributes[k] as string, PINPOINT_LIMITS.attributeValueLength))) {
+    return { event, adjustments: { droppedEntries: 0, truncatedValues: 0 } };
   }
   const kept = keepOrder(attributeKeys, metricKeys, overBudget).slice(0, PINPOINT_LIMITS.entriesPerEvent);
-  adjust.droppedEntries += attributeKeys.length + metricKeys.length - kept.length;
+  const adjustments = { droppedEntries: attributeKeys.length + metricKeys.length - kept.length, truncatedValues: 0 };
   const fittedAttributes: Record<string, string> = {};
   const fittedMetrics: Record<string, number> = {};
   for (const [kind, key] of kept) {
-    if (kind === 'attribute') {
-      fittedAttributes[key] = fitText(attributes[key] as string, PINPOINT_LIMITS.attributeValueLength, adjust);
-    } else {
+    if (kind === 'metric') {
       fittedMetrics[key] = metrics[key] as number;
+      continue;
     }
+    const value = attributes[key] as string;
+    const fittedValue = cut(value, PINPOINT_LIMITS.attributeValueLength);
+    if (fittedValue !== value) adjustments.truncatedValues += 1;
+    fittedAttributes[key] = fittedValue;
   }
-  return { attributes: fittedAttributes, metrics: fittedMetrics };
+  const { Attributes: _attributes, Metrics: _metrics, ...rest } = event;
+  const fitted: Event = rest;
+  if (Object.keys(fittedAttributes).length > 0) fitted.Attributes = fittedAttributes;
+  if (Object.keys(fittedMetrics).length > 0) fitted.Metrics = fittedMetrics;
+  return { event: fitted, adjustments };
+}
+
+/**
+ * Fits one envelope to Pinpoint's per-event limits (pure; the envelope given is never changed).
+ * Returns the same envelope when nothing is beyond the limits, else a new one whose event and
+ * endpoint are new objects where they were fitted. Demographic cuts count for every event that
+ * carries the endpoint.
+ */
+export function fitForPinpoint(envelope: EventEnvelope): FittedEnvelope {
+  const event = fitEvent(envelope.event);
+  const endpoint = fitEndpoint(envelope.endpoint);
+  const adjustments = { droppedEntries: event.adjustments.droppedEntries, truncatedValues: event.adjustments.truncatedValues + endpoint.truncatedValues };
+  if (event.event === envelope.event && endpoint.endpoint === envelope.endpoint) return { envelope, adjustments };
+  return { envelope: { ...envelope, event: event.event, endpoint: endpoint.endpoint }, adjustments };
+}
+
+/** True when fitting changed anything. */
+export function wasFitted(adjustments: LimitAdjustments): boolean {
+  return adjustments.droppedEntries > 0 || adjustments.truncatedValues > 0;
 }

@@ -17,6 +17,7 @@ interface Limits {
 /**
  * Groups envelopes into PutEvents calls: one application per call, `BatchItem` keyed by
  * endpoint, at most 100 events and about 4 MB per call. Order is kept within each application.
+ * The envelopes are put in as given: the Pinpoint sink fits them first (`fitForPinpoint`).
  */
 export function toPutEventsCalls(
   envelopes: readonly EventEnvelope[],

@@ -1,8 +1,9 @@
 import { PinpointClient, PutEventsCommand, type EventsResponse } from '@aws-sdk/client-pinpoint';
+import { createLogThrottle } from '../log-throttle';
 import type { Logger } from '../logger';
 import type { EventEnvelope } from '../mapping/event-envelope';
 import { toPutEventsCalls, type PutEventsCall } from '../mapping/put-events-calls';
-import { PINPOINT_LIMITS } from '../mapping/pinpoint-limits';
+import { fitForPinpoint, PINPOINT_LIMITS, wasFitted } from '../mapping/pinpoint-limits';
 import { allFailed, deliveredAll, mergeResults, type DeliveryResult, type EventSink } from './event-sink';
 import type { QuotaPacer } from './quota-pacer';
 import { SinkError, classifySdkError } from './sink-error';
@@ -13,7 +14,18 @@ export interface PinpointSinkOptions {
   logger: Logger;
   /** Paces PutEvents calls (durable mode); upstream mode has none, its clients are waiting. */
   pacer?: QuotaPacer;
+  /** At most one `legacy data fitted to Pinpoint limits` line per this many ms (the rest are counted into the next); default 10 s. */
+  fitLogIntervalMs?: number;
 }
+
+/** The Pinpoint sink, and its running count of events fitted to Pinpoint's limits. */
+export interface PinpointSink extends EventSink {
+  /** Events fitted to Pinpoint's per-event limits since the sink was created (an event sent again is counted again). */
+  fittedEvents(): number;
+}
+
+const FIT_LOG_MESSAGE = 'legacy data fitted to Pinpoint limits';
+const DEFAULT_FIT_LOG_INTERVAL_MS = 10_000;
 
 /**
  * Reads the per-event verdicts inside a 202: 202 is accepted, 400 is refused for good (the
@@ -31,9 +43,23 @@ function readResults(response: EventsResponse, result: DeliveryResult): void {
   }
 }
 
-/** Delivers events with Pinpoint `PutEvents`: one call per application and ≤100 events / ~4 MB, each paced by `pacer`. */
-export function createPinpointSink(options: PinpointSinkOptions): EventSink {
+/**
+ * Delivers events with Pinpoint `PutEvents`: one call per application and ≤100 events / ~4 MB,
+ * each paced by `pacer`. Events arrive as sent; each is fitted to Pinpoint's per-event limits
+ * (`fitForPinpoint`) on a copy, never on the envelope handed in (the forwarder may deliver it to
+ * another sink too). Every fitted event is counted and logged at warn, rate-limited.
+ */
+export function createPinpointSink(options: PinpointSinkOptions): PinpointSink {
   const { client, logger, pacer } = options;
+  const fitLog = createLogThrottle(logger, 'warn', FIT_LOG_MESSAGE, options.fitLogIntervalMs ?? DEFAULT_FIT_LOG_INTERVAL_MS);
+  const fit = (envelope: EventEnvelope): EventEnvelope => {
+    const { envelope: fitted, adjustments } = fitForPinpoint(envelope);
+    if (wasFitted(adjustments)) {
+      const { applicationId: appId, eventId, event } = envelope;
+      fitLog.note({ appId, eventType: event.EventType, eventId, ...adjustments });
+    }
+    return fitted;
+  };
   const putEvents = (call: PutEventsCall) => client.send(new PutEventsCommand({ ApplicationId: call.applicationId, EventsRequest: call.request }));
   const send = async (call: PutEventsCall): Promise<DeliveryResult> => {
     try {
@@ -51,10 +77,12 @@ export function createPinpointSink(options: PinpointSinkOptions): EventSink {
     name: 'pinpoint',
     maxBatchEvents: PINPOINT_LIMITS.eventsPerCall,
     async deliver(envelopes: readonly EventEnvelope[]): Promise<DeliveryResult> {
-      const results = await Promise.all(toPutEventsCalls(envelopes).map(send));
+      const results = await Promise.all(toPutEventsCalls(envelopes.map(fit)).map(send));
       return results.reduce(mergeResults, deliveredAll());
     },
+    fittedEvents: () => fitLog.total(),
     async close() {
+      fitLog.flush();
       client.destroy();
     },
   };
