@@ -45,6 +45,7 @@ export function createPlan(quick: boolean): BenchPlan {
       { shape: 'js-100', ...other, devices: 100 },
       { shape: 'ama-240kb', ...other, devices: 8 },
       { shape: 'android-gzip', ...other, devices: 300 },
+      { shape: 'gzip-10mb', ...other, devices: 4 },
     ],
     coalescing: { requests: quick ? 300 : 2000, drainTimeoutSeconds: quick ? 20 : 60 },
     localStore: { seconds: quick ? 2 : 5, drainTimeoutSeconds: quick ? 20 : 60 },

@@ -24,7 +24,7 @@ export interface RequestShape {
 }
 
 /** The shape ids, in the order the table shows them; `js-10` is the one the pass criteria use. */
-export const SHAPE_IDS = ['js-10', 'js-1', 'js-100', 'ama-240kb', 'android-gzip'] as const;
+export const SHAPE_IDS = ['js-10', 'js-1', 'js-100', 'ama-240kb', 'android-gzip', 'gzip-10mb'] as const;
 export type ShapeId = (typeof SHAPE_IDS)[number];
 
 /** A seeded generator, so every run posts the same bytes and runs stay comparable. */
@@ -211,6 +211,21 @@ function androidRequests(random: Random, devices: number, eventsPerRequest: numb
   });
 }
 
+/** Inflated size of the amplification shape: one event, then spaces up to 10 MB. */
+const AMPLIFIED_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Hostile input, measured for memory: Android requests whose ~10 KB gzip body inflates to 10 MB
+ * (one event followed by spaces). Each is valid, so each is accepted and stored (compactly).
+ */
+function amplifiedRequests(random: Random, devices: number, now: number): BenchRequest[] {
+  return androidRequests(random, devices, 1, now).map((request) => {
+    const text = gunzipSync(request.body).toString('utf8');
+    const padded = `${text.slice(0, -1)}${' '.repeat(AMPLIFIED_BYTES - text.length)}}`;
+    return { ...request, body: gzipSync(Buffer.from(padded), { level: 9 }) };
+  });
+}
+
 function meanBytes(requests: readonly BenchRequest[]): number {
   return Math.round(requests.reduce((sum, r) => sum + r.body.length, 0) / Math.max(1, requests.length));
 }
@@ -244,6 +259,10 @@ export function buildShape(id: ShapeId, devices: number, now: number): RequestSh
       const requests = androidRequests(random, devices, perRequest, now);
       const inflated = requests.reduce((sum, r) => sum + gunzipSync(r.body).length, 0) / Math.max(1, requests.length);
       return { id, description: `aws-sdk-android 2.2.5, ${perRequest} events/request, gzip of ${(inflated / 1024).toFixed(1)} KB`, eventsPerRequest: perRequest, bodyBytes: meanBytes(requests), requests };
+    }
+    case 'gzip-10mb': {
+      const requests = amplifiedRequests(random, devices, now);
+      return { id, description: 'gzip amplification: 1 event padded with spaces to 10 MB inflated', eventsPerRequest: 1, bodyBytes: meanBytes(requests), requests };
     }
   }
 }

@@ -1,8 +1,7 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { BadRequestError, InflatedTooLargeError } from '../errors';
-import { MAX_JSON_DEPTH } from './limits';
-import { nestsWithin } from './json-shape';
+import { parseBoundedJson } from './json-shape';
 
 const gunzip = promisify(zlib.gunzip);
 const inflate = promisify(zlib.inflate);
@@ -58,15 +57,8 @@ export async function inflateBody(body: Buffer, contentEncoding: string | undefi
   }
 }
 
-/** Parses the (inflated, UTF-8 decoded) body as JSON whatever the Content-Type said; refuses deep nesting before parsing. */
+/** Parses the (inflated, UTF-8 decoded) body as JSON whatever the Content-Type said (see `parseBoundedJson`). */
 export function parseJsonBody(text: string): unknown {
   if (text.length === 0) throw new BadRequestError('The event payload is missing or invalid: the body is empty.');
-  if (!nestsWithin(text, MAX_JSON_DEPTH)) {
-    throw new BadRequestError(`The event payload is invalid: it nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep.`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err: unknown) {
-    throw new BadRequestError('The event payload is missing or invalid: it is not valid JSON.', { cause: err });
-  }
+  return parseBoundedJson(text, 'The event payload', 'The event payload is missing or invalid: it is not valid JSON.');
 }

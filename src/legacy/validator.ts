@@ -2,7 +2,6 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { BadRequestError } from '../errors';
 import { parseLegacyTimestamp } from '../mapping/timestamp';
 import { createStrictAjv, loadSchema } from '../schemas';
-import { findIllFormedString } from './json-shape';
 import type { LegacyClientContext, LegacyEventsBody } from './types';
 
 /** Validates decoded legacy input; compiled once at start-up. */
@@ -22,10 +21,6 @@ function describe(what: string, errors: ErrorObject[] | null | undefined): strin
 function asserting<T>(validate: ValidateFunction<T>, what: string): (value: unknown) => T {
   return (value) => {
     if (!validate(value)) throw new BadRequestError(describe(what, validate.errors));
-    const illFormed = findIllFormedString(value);
-    if (illFormed !== undefined) {
-      throw new BadRequestError(`${what} is invalid: ${illFormed} is not well-formed Unicode (it holds a lone surrogate).`);
-    }
     return value;
   };
 }
@@ -38,9 +33,8 @@ function asserting<T>(validate: ValidateFunction<T>, what: string): (value: unkn
  * - unknown properties are dropped in place (`removeAdditional` where a schema says
  *   `additionalProperties: false`): they are never mapped, and dropping them keeps what is stored
  *   bounded by the known fields;
- * - strings (keys and values) must be well-formed Unicode: a lone surrogate is refused, since
- *   hashing or encoding it would change it;
- * - nesting depth was bounded before parsing (`json-shape.ts`).
+ * - nesting depth was bounded before parsing, and lone surrogates refused after it
+ *   (`json-shape.ts`: hashing or encoding such a string would change it).
  */
 export function createLegacyValidator(): LegacyValidator {
   const ajv = createStrictAjv({ allowUnionTypes: true, removeAdditional: true });

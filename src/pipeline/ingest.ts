@@ -43,7 +43,7 @@ export function createIngest(deps: IngestDeps): Ingest {
   const budget = deps.budget ?? createByteBudget(WORK_BUDGET_BYTES);
   return async (request) => {
     acceptor.admit();
-    const clientContext = validator.clientContext(decodeClientContext(request.clientContext, request.clientContextEncoding).value);
+    const clientContext = validator.clientContext(decodeClientContext(request.clientContext, request.clientContextEncoding));
     const { sdk, receivedAt } = request;
     const attempt = (maxInflated: number): Promise<number> =>
       budget.run(maxInflated, async () => {

@@ -111,7 +111,7 @@ describe('property: every request the validator accepts maps, serializes and sto
       fc.asyncProperty(body, context, fc.constantFrom<'android' | 'ios' | 'js' | 'unknown'>('android', 'ios', 'js', 'unknown'), async (bodyValue, contextValue, kind) => {
         let validated;
         try {
-          const clientContext = validator.clientContext(decodeClientContext(JSON.stringify(contextValue), undefined).value);
+          const clientContext = validator.clientContext(decodeClientContext(JSON.stringify(contextValue), undefined));
           const validBody = validator.body(parseJsonBody(JSON.stringify(bodyValue)));
           validated = { clientContext, clientContextJson: JSON.stringify(clientContext), body: validBody, bodyJson: JSON.stringify(validBody), sdk: { kind }, receivedAt: 1_764_000_000_000 };
         } catch (err: unknown) {
