@@ -2,7 +2,35 @@ import type { Server } from 'node:http';
 import { createServiceServer } from './app';
 import { ConfigError, loadConfig, sinkNames } from './config';
 import { createDeps } from './deps';
-import { createLogger } from './logger';
+import { eventStorePath } from './local-store/event-store';
+import { createLogger, type LogFields } from './logger';
+import { spoolPath } from './spool/spool-database';
+import { findDamagedFile } from './sqlite-file';
+import { errorCode, isDamagedDatabaseError, StorageError } from './storage-error';
+
+/**
+ * Why start-up failed, as the fields of one `cannot start` line (never a stack): the reason, and
+ * the code and file when the error has them. SQLite's "database disk image is malformed" does not
+ * say which file: then the files of `DATA_DIR` are checked and the damaged one is named.
+ */
+function startFailure(err: unknown, dataDir: string): LogFields {
+  let error = err;
+  const named = err instanceof StorageError || typeof (err as { path?: unknown } | null)?.path === 'string';
+  if (isDamagedDatabaseError(err) && !named) {
+    error =
+      findDamagedFile([
+        { file: spoolPath(dataDir), kind: 'spool' },
+        { file: eventStorePath(dataDir), kind: 'local store' },
+      ]) ?? err;
+  }
+  const code = errorCode(error);
+  const file = (error as { path?: unknown } | null)?.path;
+  return {
+    reason: error instanceof Error ? error.message : String(error),
+    ...(code !== undefined ? { code } : {}),
+    ...(typeof file === 'string' ? { path: file } : {}),
+  };
+}
 
 /** Starts the service: config → deps → listen; SIGTERM/SIGINT stop it cleanly. */
 export function startService(env: NodeJS.ProcessEnv): void {
@@ -22,7 +50,8 @@ export function startService(env: NodeJS.ProcessEnv): void {
   try {
     deps = createDeps(config, logger);
   } catch (err: unknown) {
-    logger.error('cannot start', { reason: err instanceof Error ? err.message : String(err) });
+    // A DATA_DIR that cannot be used, a damaged spool, a delivery worker that could not open its side.
+    logger.error('cannot start', startFailure(err, config.spool.dataDir));
     process.exit(1);
   }
   const server: Server = createServiceServer(deps.app).listen(configuredPort, host, () => {
@@ -35,9 +64,6 @@ export function startService(env: NodeJS.ProcessEnv): void {
     logger.error('cannot listen', { host, port: configuredPort, error: err.code, reason: err.message });
     void deps.close().finally(() => process.exit(1));
   });
-  // Longer than a load balancer's idle timeout (ALB: 60 s), so the proxy never closes first.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { sinkNames, type Config } from '../config';
-import { listDeadLetters, listUndecodableRows, requeueDeadLetters, spoolStats } from '../spool/spool-admin';
+import { checkSpool, listDeadLetters, listUndecodableRows, requeueDeadLetters, spoolStats } from '../spool/spool-admin';
 import { openSpoolDatabase, spoolPath } from '../spool/spool-database';
+import { describeError, errorCode, isDamagedDatabaseError, StorageDamagedError, StorageError } from '../storage-error';
 
 /** Where a command writes; injectable for tests. */
 export interface Output {
@@ -24,9 +25,28 @@ function table(rows: string[][]): string {
 
 /**
  * `ma2pinpoint spool stats|dead-letters|requeue`: inspect and repair the spool of `DATA_DIR`,
- * also while the service runs. Returns the exit code.
+ * also while the service runs. Returns the exit code. A spool that cannot be opened, or is
+ * damaged, is one line on stderr naming the file, the cause and what to do, and exit code 1.
  */
 export function runSpoolCommand(args: string[], config: Config, io: Output): number {
+  const file = spoolPath(config.spool.dataDir);
+  try {
+    return runOnSpool(file, args, config, io);
+  } catch (err: unknown) {
+    if (err instanceof StorageError) {
+      io.err(err.message);
+      return 1;
+    }
+    // A damaged page that quick_check did not reach (or a command other than stats) met on the way.
+    if (isDamagedDatabaseError(err)) {
+      io.err(new StorageDamagedError(file, 'spool', describeError(err), errorCode(err), { cause: err }).message);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+function runOnSpool(file: string, args: string[], config: Config, io: Output): number {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({
     args: rest,
@@ -38,10 +58,16 @@ export function runSpoolCommand(args: string[], config: Config, io: Output): num
       limit: { type: 'string', default: '100' },
     },
   });
-  const db = openSpoolDatabase(spoolPath(config.spool.dataDir), config.spool.sync);
+  const db = openSpoolDatabase(file, config.spool.sync);
   try {
     switch (sub) {
       case 'stats': {
+        // Numbers read from a damaged file mean nothing: say it is damaged instead.
+        const damage = checkSpool(db, file);
+        if (damage) {
+          io.err(damage.message);
+          return 1;
+        }
         const stats = spoolStats(db, sinkNames(config), Date.now());
         if (values.json) io.out(JSON.stringify(stats, null, 2));
         else {

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { SinkHealth } from '../forwarder/forwarder';
 import type { Logger, LogLevel } from '../logger';
 import type { SpoolAppender } from '../spool/spool-appender';
+import { errorCode } from '../storage-error';
 import type { DeliveryHandle, DeliverySettings } from './delivery';
-import type { DeliveryWorkerData, FromDeliveryWorker, ToDeliveryWorker } from './delivery-messages';
+import type { DeliveryWorkerData, FromDeliveryWorker, ToDeliveryWorker, WorkerError, WorkerStarted, WorkerStartup } from './delivery-messages';
 
 /** The compiled worker script, next to this file in `dist/`. */
 const DELIVERY_WORKER_FILE = path.join(__dirname, 'delivery-worker.js');
@@ -21,27 +22,101 @@ const WORKER_YOUNG_GENERATION_MB = 8;
 const DRAIN_MARGIN_MS = 5000;
 
 /**
+ * How long start-up waits for the first worker to open its side (the spool, the local store),
+ * ms. Past it the service starts anyway, and a failure is handled like any later one.
+ */
+const STARTUP_TIMEOUT_MS = 30_000;
+
+/**
+ * Restarts of a failed delivery thread: 1 s before the first, doubling up to 60 s; a thread that
+ * ran for a minute before failing starts the schedule again.
+ */
+export const DELIVERY_RESTART_BACKOFF = { firstDelayMs: 1000, maxDelayMs: 60_000, resetAfterMs: 60_000 } as const;
+
+/** The delay before restart number `attempt` (1, 2, ...): 1 s, 2 s, 4 s, ... at most 60 s. */
+export function restartDelayMs(attempt: number): number {
+  const { firstDelayMs, maxDelayMs } = DELIVERY_RESTART_BACKOFF;
+  return Math.min(maxDelayMs, firstDelayMs * 2 ** Math.max(0, attempt - 1));
+}
+
+/** The number of the next restart, after a thread that ran `ranMs` since the previous restart (0: none yet). */
+export function nextRestartAttempt(previousAttempt: number, ranMs: number): number {
+  return ranMs >= DELIVERY_RESTART_BACKOFF.resetAfterMs ? 1 : previousAttempt + 1;
+}
+
+/** A worker's error in one phrase for a log line, e.g. `SqliteError SQLITE_CORRUPT: database disk image is malformed`. */
+export function describeWorkerError(error: WorkerError): string {
+  return `${error.name}${error.code !== undefined ? ` ${error.code}` : ''}: ${error.message}`;
+}
+
+/** An error the worker thread emitted itself (it could not run our handlers, e.g. out of memory). */
+function fromErrorEvent(err: unknown): WorkerError {
+  if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
+  const code = errorCode(err);
+  return { name: err.name, message: err.message, ...(code !== undefined ? { code } : {}), ...(err.stack !== undefined ? { stack: err.stack } : {}) };
+}
+
+/** The first worker could not open its side: thrown to the caller of `startDeliveryThread` (start-up fails). */
+class DeliveryStartError extends Error {
+  readonly code: string | undefined;
+  readonly path: string | undefined;
+
+  constructor(error: WorkerError) {
+    super(error.message);
+    this.name = error.name;
+    this.code = error.code;
+    this.path = error.path;
+  }
+}
+
+/**
  * `DELIVERY_THREAD=worker`: runs the delivery side in a worker thread and presents it to the
  * HTTP thread. The appender tells the worker what it committed (coalesced to one message per
  * tick) and learns from it what was deleted, so the full-spool check stays exact.
+ *
+ * Start-up waits (synchronously, before the service listens) until the first worker has opened
+ * the spool and its sinks, and throws what it could not open. A worker that fails later is
+ * logged once (`delivery thread failed`: name, message, code) and restarted with a backoff
+ * (`delivery thread restarting`: attempt, delay, reason).
  */
 export function startDeliveryThread(settings: DeliverySettings, logLevel: LogLevel, appender: SpoolAppender, logger: Logger): DeliveryHandle {
   if (!existsSync(DELIVERY_WORKER_FILE)) {
     throw new Error(`The delivery worker ${DELIVERY_WORKER_FILE} is missing: run the built service (npm run build), or set DELIVERY_THREAD=inline.`);
   }
-  const workerData: DeliveryWorkerData = { settings, logLevel };
   let health: SinkHealth[] = settings.sinks.map((sink) => ({ sink: sink.name, consecutiveFailures: 0 }));
   let stopping = false;
   let drained: () => void = () => undefined;
-  let worker: Worker;
+  /** The running worker; undefined while a restart waits. */
+  let worker: Worker | undefined;
+  let attempt = 0;
+  let restartTimer: NodeJS.Timeout | undefined;
   let notifyScheduled = false;
 
   const send = (message: ToDeliveryWorker): void => {
-    worker.postMessage(message);
+    worker?.postMessage(message);
   };
-  const start = (): void => {
-    worker = new Worker(DELIVERY_WORKER_FILE, { workerData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
-    worker.on('message', (message: FromDeliveryWorker) => {
+  const start = (startup?: WorkerStartup): Worker => {
+    const startedAt = Date.now();
+    const workerData: DeliveryWorkerData = { settings, logLevel, ...(startup ? { startup } : {}) };
+    const thread = new Worker(DELIVERY_WORKER_FILE, {
+      workerData,
+      transferList: startup ? [startup.port] : [],
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
+    worker = thread;
+    let failure: WorkerError | undefined;
+    const noteFailure = (error: WorkerError): void => {
+      if (failure) return;
+      failure = error;
+      logger.error('delivery thread failed', {
+        error: error.name,
+        ...(error.code !== undefined ? { code: error.code } : {}),
+        reason: error.message,
+        ...(error.path !== undefined ? { path: error.path } : {}),
+      });
+      if (error.stack !== undefined) logger.debug('delivery thread failed: stack', { stack: error.stack });
+    };
+    thread.on('message', (message: FromDeliveryWorker) => {
       switch (message.type) {
         case 'deleted':
           appender.noteDeleted(message.events);
@@ -55,18 +130,50 @@ export function startDeliveryThread(settings: DeliverySettings, logLevel: LogLev
         case 'ready':
           send({ type: 'appended', lastSeq: appender.lastAppendedSeq() });
           break;
+        case 'failed':
+          noteFailure(message.error);
+          break;
       }
     });
-    worker.on('error', (err) => {
-      logger.error('delivery thread failed', { reason: err.message, stack: err.stack });
+    thread.on('error', (err) => {
+      noteFailure(fromErrorEvent(err));
     });
-    worker.on('exit', (code) => {
-      if (stopping) return;
-      logger.error('delivery thread exited; restarting', { code });
-      setTimeout(start, 1000).unref();
+    thread.on('exit', (exitCode) => {
+      if (worker === thread) worker = undefined;
+      if (stopping) {
+        drained();
+        return;
+      }
+      attempt = nextRestartAttempt(attempt, Date.now() - startedAt);
+      const delayMs = restartDelayMs(attempt);
+      logger.warn('delivery thread restarting', {
+        attempt,
+        delayMs,
+        exitCode,
+        reason: failure ? describeWorkerError(failure) : `exited with code ${exitCode}`,
+      });
+      restartTimer = setTimeout(() => {
+        restartTimer = undefined;
+        if (!stopping) start();
+      }, delayMs).unref();
     });
+    return thread;
   };
-  start();
+
+  const channel = new MessageChannel();
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const first = start({ port: channel.port2, signal });
+  Atomics.wait(signal, 0, 0, STARTUP_TIMEOUT_MS);
+  const started = receiveMessageOnPort(channel.port1)?.message as WorkerStarted | undefined;
+  channel.port1.close();
+  if (started?.type === 'failed') {
+    stopping = true;
+    first.removeAllListeners();
+    first.on('error', () => undefined);
+    void first.terminate();
+    throw new DeliveryStartError(started.error);
+  }
+  if (!started) logger.warn('delivery thread slow to start; not waiting for it', { waitedMs: STARTUP_TIMEOUT_MS });
 
   return {
     health: () => health,
@@ -80,12 +187,15 @@ export function startDeliveryThread(settings: DeliverySettings, logLevel: LogLev
     },
     async close(graceMs) {
       stopping = true;
+      clearTimeout(restartTimer);
+      const current = worker;
+      if (!current) return;
       const done = new Promise<void>((resolve) => (drained = resolve));
-      send({ type: 'drain', graceMs });
+      current.postMessage({ type: 'drain', graceMs } satisfies ToDeliveryWorker);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([done, new Promise((resolve) => (timer = setTimeout(resolve, graceMs + DRAIN_MARGIN_MS)))]);
       clearTimeout(timer);
-      await worker.terminate();
+      await current.terminate();
     },
   };
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { EventStreamRecord } from '../mapping/event-stream-record';
-import { ensureDatabaseFile } from '../sqlite-file';
+import { openDatabaseFile } from '../sqlite-file';
 
 /**
  * The embedded local store: one row per event, the Pinpoint event-stream record as JSON plus
@@ -79,17 +79,25 @@ export interface EventStore {
   close(): void;
 }
 
-/** Opens (creating if needed) the local store. */
+/**
+ * Opens (creating if needed) the local store. A file that cannot be opened or created, or is not
+ * a database, is thrown as a `StorageOpenError` naming the file and the cause.
+ */
 export function openEventStore(file: string, options: { readonly?: boolean } = {}): EventStore {
   const readonly = options.readonly ?? false;
-  if (!readonly) ensureDatabaseFile(file, SCHEMA);
-  const db = new Database(file, { readonly, fileMustExist: true });
-  db.pragma('busy_timeout = 5000');
-  if (!readonly) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.exec(SCHEMA);
-  }
+  const db = openDatabaseFile(file, {
+    kind: 'local store',
+    schema: SCHEMA,
+    readonly,
+    setUp: (connection) => {
+      connection.pragma('busy_timeout = 5000');
+      if (!readonly) {
+        connection.pragma('journal_mode = WAL');
+        connection.pragma('synchronous = NORMAL');
+        connection.exec(SCHEMA);
+      }
+    },
+  });
   const utcDay = createUtcDay();
   /** The column values of one event, in INSERT order. */
   const toRow = (e: StoredEvent): Array<string | number | null> => [

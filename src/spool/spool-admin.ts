@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { EventEnvelope } from '../mapping/event-envelope';
+import { quickCheck } from '../sqlite-file';
+import { StorageDamagedError } from '../storage-error';
 import { mappedEventPayload } from './spool-payload';
 import { adminStatements } from './spool-statements';
 
@@ -42,6 +44,16 @@ export interface UndecodableRow {
   foundAt: string;
   /** The stored payload as it was, for an operator to inspect or repair. */
   payload: string;
+}
+
+/**
+ * Checks the spool file (`PRAGMA quick_check`, first problem only) before anything is read from
+ * it for operators: a damaged page can hold any number. Reads the whole file; on a live spool it
+ * is one read transaction, and the service goes on appending and delivering meanwhile.
+ */
+export function checkSpool(db: Database.Database, file: string): StorageDamagedError | undefined {
+  const [problem] = quickCheck(db, 1);
+  return problem === undefined ? undefined : new StorageDamagedError(file, 'spool', problem);
 }
 
 /** Reads the spool's state for operators; works on a live spool (WAL allows it). */
