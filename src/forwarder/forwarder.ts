@@ -1,10 +1,11 @@
 import type { Clock } from '../clock';
+import { createLogThrottle } from '../log-throttle';
 import type { Logger } from '../logger';
 import type { EventEnvelope } from '../mapping/event-envelope';
 import type { RequestMapper } from '../mapping/request-mapper';
 import { deliveredAll, mergeResults, type DeliveryResult, type EventSink, type FailedEvent } from '../sinks/event-sink';
 import { classifySdkError } from '../sinks/sink-error';
-import type { DeliveryQueue, Lease } from '../spool/delivery-queue';
+import type { DeliveryQueue, Lease, Settlement } from '../spool/delivery-queue';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { eventsOfLease, type LeaseEvents } from './lease-events';
 import { toSettlement } from './settlement';
@@ -57,6 +58,16 @@ interface SinkState {
 interface LeasePlan {
   lease: boolean;
   fresh: boolean;
+}
+
+/** How long a worker waits before trying the spool again after it failed (a full disk), at most, ms. */
+const SPOOL_RETRY_MAX_MS = 30_000;
+
+/** What a spool error says, for a log line. */
+function errorFields(err: unknown): { error: string; code: string | undefined; reason: string } {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const code = (e as { code?: unknown }).code;
+  return { error: e.name, code: typeof code === 'string' ? code : undefined, reason: e.message };
 }
 
 /** Splits events into consecutive chunks of at most `size`. */
@@ -128,13 +139,36 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
     return now + delay;
   };
 
-  const settle = (state: SinkState, lease: Lease, leased: LeaseEvents, result: DeliveryResult): void => {
+  const spoolFailures = createLogThrottle(logger, 'warn', 'delivery side cannot use the spool; retrying', 10_000);
+
+  /** Waits before trying the spool again after its `attempt`th failure in a row. */
+  const spoolBackoff = (attempt: number): Promise<void> => clock.sleep(Math.min(SPOOL_RETRY_MAX_MS, 500 * 2 ** Math.min(attempt, 6)));
+
+  /**
+   * Records a lease's outcome. A settlement the spool cannot write (a full disk) is tried again
+   * until it is written: until then the lease's rows stay open, so the sink's cursor never passes
+   * events whose outcome it has not recorded (after a restart they are delivered again).
+   */
+  const complete = async (lease: Lease, settlement: Settlement): Promise<void> => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const deleted = queue.complete(lease, settlement);
+        if (deleted > 0) options.onDeleted?.(deleted);
+        return;
+      } catch (err: unknown) {
+        spoolFailures.note({ sink: lease.sink, step: 'settle', ...errorFields(err) });
+        if (stopping) return;
+        await spoolBackoff(attempt);
+      }
+    }
+  };
+
+  const settle = async (state: SinkState, lease: Lease, leased: LeaseEvents, result: DeliveryResult): Promise<void> => {
     const retryAt = recordHealth(state, result);
     for (const rejected of result.rejected) {
       logger.warn('event dead-lettered', { sink: state.health.sink, eventId: rejected.eventId, reason: rejected.message });
     }
-    const deleted = queue.complete(lease, toSettlement(leased, result, retryAt));
-    if (deleted > 0) options.onDeleted?.(deleted);
+    await complete(lease, toSettlement(leased, result, retryAt));
   };
 
   const deliverOnce = async (state: SinkState, envelopes: EventEnvelope[]): Promise<DeliveryResult> => {
@@ -170,28 +204,43 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
     return isolated;
   };
 
-  const worker = async (state: SinkState): Promise<void> => {
+  /** One turn of a worker: lease, map, deliver, settle. Resolves false when the worker should stop. */
+  const turn = async (state: SinkState): Promise<boolean> => {
     const { sink } = state;
+    const next = plan(state);
+    if (!next.lease) {
+      if (draining && queue.freshBacklog(sink.name, 1).count === 0) return false;
+      await idle();
+      return true;
+    }
+    const lease = queue.lease(sink.name, sink.maxBatchEvents, next.fresh);
+    if (!lease) {
+      // The due retry is already in another worker's hands: wait instead of spinning.
+      await idle();
+      return true;
+    }
+    const leased = eventsOfLease(lease, mapRequest);
+    for (const { seq, reason } of leased.undecodable) logger.error('undecodable spool row set aside', { sink: sink.name, seq, reason });
+    const result = deliveredAll();
+    for (const chunk of chunks(leased.events.map((e) => e.envelope), sink.maxBatchEvents)) {
+      mergeResults(result, await deliverIsolating(state, chunk));
+    }
+    await settle(state, lease, leased, result);
+    return true;
+  };
+
+  const worker = async (state: SinkState): Promise<void> => {
+    let failures = 0;
     while (!stopping) {
-      const next = plan(state);
-      if (!next.lease) {
-        if (draining && queue.freshBacklog(sink.name, 1).count === 0) return;
-        await idle();
-        continue;
+      try {
+        if (!(await turn(state))) return;
+        failures = 0;
+      } catch (err: unknown) {
+        // Reading the spool failed (a full disk, an I/O error): nothing was leased, so wait and try again.
+        failures += 1;
+        spoolFailures.note({ sink: state.sink.name, step: 'lease', ...errorFields(err) });
+        await spoolBackoff(failures);
       }
-      const lease = queue.lease(sink.name, sink.maxBatchEvents, next.fresh);
-      if (!lease) {
-        // The due retry is already in another worker's hands: wait instead of spinning.
-        await idle();
-        continue;
-      }
-      const leased = eventsOfLease(lease, mapRequest);
-      for (const { seq, reason } of leased.undecodable) logger.error('undecodable spool row set aside', { sink: sink.name, seq, reason });
-      const result = deliveredAll();
-      for (const chunk of chunks(leased.events.map((e) => e.envelope), sink.maxBatchEvents)) {
-        mergeResults(result, await deliverIsolating(state, chunk));
-      }
-      settle(state, lease, leased, result);
     }
   };
 

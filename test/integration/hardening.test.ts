@@ -113,6 +113,15 @@ describe('hardening: what is acknowledged can be delivered, and hostile input st
     expect(((await answer.json()) as { message: string }).message).toMatch(/not well-formed Unicode/);
   });
 
+  it.each([
+    ['a client id', '{"client":{"client_id":"b\\u0000c"},"services":{"mobile_analytics":{"app_id":"a"}}}'],
+    ['an app id', '{"client":{"client_id":"c"},"services":{"mobile_analytics":{"app_id":"a\\u0000b"}}}'],
+  ])('refuses NUL in %s (it separates the fields of the event id hash)', async (_where, context) => {
+    const { url } = await start();
+    const answer = await postEvents(url, '{"events":[{"eventType":"e","timestamp":"2026-11-22T10:00:00.000Z"}]}', context);
+    expect(answer.status).toBe(400);
+  });
+
   it('answers a stalled upload 408 within REQUEST_TIMEOUT_MS and closes it', async () => {
     const { url } = await start({ REQUEST_TIMEOUT_MS: '1000', HEADERS_TIMEOUT_MS: '1000' });
     const stalled = await rawExchange(
