@@ -74,6 +74,9 @@ export function createSpoolAppender(db: Database.Database, limits: SpoolLimits, 
   let queuedEvents = 0;
   let queuedBytes = 0;
   let writeError: SpoolState['lastWriteError'];
+  // A request did not fit: the spool counts as full (readiness 503, requests refused before any
+  // work) until the delivery side deletes something, rather than flapping while space is short.
+  let refusedSinceDeletion = false;
   let lastProbe = Number.NEGATIVE_INFINITY;
 
   const insertAll = db.transaction((rows: SpoolRow[]) => {
@@ -112,13 +115,16 @@ export function createSpoolAppender(db: Database.Database, limits: SpoolLimits, 
   const refusal = (): SpoolRefusal | undefined => {
     if (writeError && now() - lastProbe >= PROBE_INTERVAL_MS) probe();
     if (writeError) return 'unwritable';
-    return full(1, 0) ? 'full' : undefined;
+    return refusedSinceDeletion || full(1, 0) ? 'full' : undefined;
   };
 
   return {
     limits,
     async append(row) {
-      if (full(row.eventCount, row.payload.length)) return 'full';
+      if (full(row.eventCount, row.payload.length)) {
+        refusedSinceDeletion = true;
+        return 'full';
+      }
       queuedEvents += row.eventCount;
       queuedBytes += row.payload.length;
       await groupAppend(row);
@@ -131,6 +137,7 @@ export function createSpoolAppender(db: Database.Database, limits: SpoolLimits, 
     noteDeleted(events) {
       stored = Math.max(0, stored - events);
       usedBytes = usedBytesOnDisk();
+      refusedSinceDeletion = false;
     },
     close: () => {
       db.close();

@@ -176,6 +176,25 @@ describe('hardening: what is acknowledged can be delivered, and hostile input st
     await waitFor(async () => (await sendLegacy(url, { kind: 'android', clientId: 'c9', events })).status === 202, 5000, 'a free upload slot');
   });
 
+  it('bounds the spool on disk with SPOOL_MAX_BYTES: past it, retry later and /readyz spool-full, nothing stored lost', async () => {
+    // Pinpoint at a closed port: nothing leaves the spool, so it only grows.
+    const { url, deps } = await start({ SPOOL_MAX_BYTES: '1mb', SINK: 'pinpoint', PINPOINT_ENDPOINT: 'http://127.0.0.1:9' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 200 && !statuses.includes(503); i += 1) {
+      const events = Array.from({ length: 20 }, (_, j) => ({ ...taggedEvent(`b${i}-${j}`, 'c1'), attributes: { tag: `b${i}-${j}`, pad: 'y'.repeat(900) } }));
+      statuses.push((await sendLegacy(url, { kind: 'android', clientId: 'c1', events })).status);
+    }
+    const accepted = statuses.filter((s) => s === 202).length;
+    expect(statuses.at(-1)).toBe(503);
+    // About 1 MB of pages: each request stores about 20 KB.
+    expect(accepted).toBeGreaterThan(20);
+    expect(accepted).toBeLessThan(60);
+    expect(deps.spool?.storedEvents()).toBe(accepted * 20);
+    expect(deps.spool?.state().usedBytes).toBeLessThanOrEqual(1024 * 1024);
+    const ready = await fetch(`${url}/readyz`);
+    expect([ready.status, await ready.json()]).toEqual([503, { status: 'not-ready', reason: 'spool-full' }]);
+  });
+
   it('says only ready or not on the public /readyz, and logs the details when it changes', async () => {
     const logger = createCaptureLogger();
     const { url } = await start({ SPOOL_MAX_EVENTS: '1', SINK: 'pinpoint', PINPOINT_ENDPOINT: 'http://127.0.0.1:9' }, logger);
