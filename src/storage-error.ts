@@ -1,12 +1,12 @@
 import path from 'node:path';
+import { errorFields } from './error-fields';
 
 /** Which database file a message is about, as operators know it. */
 export type StorageKind = 'spool' | 'local store';
 
 /** The `code` of an error, when it has a string one (errno codes, SQLite result codes). */
 export function errorCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null | undefined)?.code;
-  return typeof code === 'string' ? code : undefined;
+  return errorFields(err).code;
 }
 
 /** An error's message with its code, e.g. `file is not a database (SQLITE_NOTADB)`. */

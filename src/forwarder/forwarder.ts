@@ -1,5 +1,7 @@
 import type { Clock } from '../clock';
+import { errorFields } from '../error-fields';
 import { createLogThrottle } from '../log-throttle';
+import { isDamagedDatabaseError } from '../storage-error';
 import type { Logger } from '../logger';
 import type { EventEnvelope } from '../mapping/event-envelope';
 import type { RequestMapper } from '../mapping/request-mapper';
@@ -64,10 +66,9 @@ interface LeasePlan {
 const SPOOL_RETRY_MAX_MS = 30_000;
 
 /** What a spool error says, for a log line. */
-function errorFields(err: unknown): { error: string; code: string | undefined; reason: string } {
-  const e = err instanceof Error ? err : new Error(String(err));
-  const code = (e as { code?: unknown }).code;
-  return { error: e.name, code: typeof code === 'string' ? code : undefined, reason: e.message };
+function spoolErrorFields(err: unknown): { error: string; code: string | undefined; reason: string } {
+  const { name, code, message } = errorFields(err);
+  return { error: name, code, reason: message };
 }
 
 /** Splits events into consecutive chunks of at most `size`. */
@@ -156,7 +157,9 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
         if (deleted > 0) options.onDeleted?.(deleted);
         return;
       } catch (err: unknown) {
-        spoolFailures.note({ sink: lease.sink, step: 'settle', ...errorFields(err) });
+        // A damaged file will not heal: let the delivery thread fail, and be restarted and reported.
+        if (isDamagedDatabaseError(err)) throw err;
+        spoolFailures.note({ sink: lease.sink, step: 'settle', ...spoolErrorFields(err) });
         if (stopping) return;
         await spoolBackoff(attempt);
       }
@@ -236,9 +239,10 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
         if (!(await turn(state))) return;
         failures = 0;
       } catch (err: unknown) {
+        if (isDamagedDatabaseError(err)) throw err;
         // Reading the spool failed (a full disk, an I/O error): nothing was leased, so wait and try again.
         failures += 1;
-        spoolFailures.note({ sink: state.sink.name, step: 'lease', ...errorFields(err) });
+        spoolFailures.note({ sink: state.sink.name, step: 'lease', ...spoolErrorFields(err) });
         await spoolBackoff(failures);
       }
     }

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { detectClientSdk } from '../legacy/client-sdk';
 import type { ClientSdk } from '../legacy/types';
 import type { Logger } from '../logger';
+import { errorFields } from '../error-fields';
 import { createLogThrottle, type LogThrottle } from '../log-throttle';
 import type { Ingest } from '../pipeline/ingest';
 import { PayloadTooLargeError, ProxyError, RetryLaterError } from '../errors';
@@ -32,12 +33,6 @@ export type EventsHandler = (request: IncomingMessage, response: ServerResponse)
 
 /** How often a repeating warning (retry later, an unexpected error) is written in full, ms. */
 const WARNING_INTERVAL_MS = 10_000;
-
-/** The error code of a cause, when it has one (`SQLITE_FULL`, `ECONNREFUSED`, ...). */
-function causeCode(err: Error): string | undefined {
-  const code = (err.cause as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
 
 /**
  * `POST /2014-06-05/events`: the legacy PutEvents. Reads the raw body itself (no body-parser:
@@ -122,7 +117,7 @@ function createRequestLog(logger: Logger): (entry: RequestLogEntry) => void {
     }
     if (outcome instanceof ProxyError) {
       logger.info('request', { ...fields, error: outcome.code, reason: outcome.message });
-      if (outcome instanceof RetryLaterError) retryLater.note({ reason: outcome.message, cause: causeCode(outcome) });
+      if (outcome instanceof RetryLaterError) retryLater.note({ reason: outcome.message, cause: outcome.cause === undefined ? undefined : errorFields(outcome.cause).code });
       return;
     }
     const err = outcome instanceof Error ? outcome : new Error(String(outcome));

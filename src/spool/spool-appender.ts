@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { errorFields, type ErrorFields } from '../error-fields';
 import { createGroupCommit } from './group-commit';
 import type { SpoolRow } from './spool-payload';
 import { appenderStatements } from './spool-statements';
@@ -23,7 +24,7 @@ export interface SpoolState {
   usedBytes: number;
   refusal: SpoolRefusal | undefined;
   /** The error of the last failed commit or write probe, while the spool is unwritable. */
-  lastWriteError: { name: string; code: string | undefined; message: string } | undefined;
+  lastWriteError: ErrorFields | undefined;
 }
 
 /**
@@ -54,12 +55,6 @@ export interface SpoolAppender {
 /** How often an unwritable spool tries a write again, ms. */
 const PROBE_INTERVAL_MS = 1000;
 
-/** The error fields worth keeping (a SqliteError's `code` says SQLITE_FULL, SQLITE_IOERR, ...). */
-function describeError(err: unknown): NonNullable<SpoolState['lastWriteError']> {
-  const e = err instanceof Error ? err : new Error(String(err));
-  const code = (e as { code?: unknown }).code;
-  return { name: e.name, code: typeof code === 'string' ? code : undefined, message: e.message };
-}
 
 /** The appender over an open spool database (see `openSpoolDatabase`). */
 export function createSpoolAppender(db: Database.Database, limits: SpoolLimits, now: () => number = Date.now): SpoolAppender {
@@ -89,7 +84,7 @@ export function createSpoolAppender(db: Database.Database, limits: SpoolLimits, 
     try {
       insertAll(rows);
     } catch (err: unknown) {
-      writeError = describeError(err);
+      writeError = errorFields(err);
       lastProbe = now();
       throw err;
     }
@@ -108,7 +103,7 @@ export function createSpoolAppender(db: Database.Database, limits: SpoolLimits, 
       statements.probe.run(lastProbe);
       writeError = undefined;
     } catch (err: unknown) {
-      writeError = describeError(err);
+      writeError = errorFields(err);
     }
   };
 

@@ -30,7 +30,7 @@ describe('delivery thread failing', () => {
     const running = await startProxyProcess(env);
     service = running;
     const lines = (message: string): Array<Record<string, unknown>> => running.logs.filter((l) => l['message'] === message);
-    await waitFor(() => lines('delivery thread restarting').length >= 3 && lines('delivery thread failed').length >= 4, 20_000, 'three restarts');
+    await waitFor(() => lines('delivery thread restarting').length >= 3 && lines('delivery thread failed').length >= 4, 45_000, 'three restarts');
 
     const failed = lines('delivery thread failed');
     for (const line of failed) {
@@ -58,5 +58,5 @@ describe('delivery thread failing', () => {
     expect(await running.exited).toBe(0);
     expect(Date.now() - stopAt).toBeLessThan(3000);
     expect(lines('stopped')).toHaveLength(1);
-  });
+  }, 90_000);
 });
