@@ -1,12 +1,12 @@
 import { BadRequestError } from '../errors';
-import { parseBoundedJson } from './json-shape';
+import { parseBoundedJson, type ParsedJson } from './json-shape';
 
 /**
  * Decodes the `x-amz-Client-Context` header and parses it (see `parseBoundedJson`). It is raw JSON unless
  * `x-amz-Client-Context-Encoding` says `base64` (any case): Android 2.1.7+ encodes it,
  * iOS and the JS clients never do.
  */
-export function decodeClientContext(header: string | undefined, encoding: string | undefined): unknown {
+export function decodeClientContext(header: string | undefined, encoding: string | undefined): ParsedJson {
   if (header === undefined || header.trim() === '') {
     throw new BadRequestError('Client context is malformed or missing.');
   }

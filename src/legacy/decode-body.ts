@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { BadRequestError, InflatedTooLargeError } from '../errors';
-import { parseBoundedJson } from './json-shape';
+import { parseBoundedJson, type ParsedJson } from './json-shape';
 
 const gunzip = promisify(zlib.gunzip);
 const inflate = promisify(zlib.inflate);
@@ -58,7 +58,7 @@ export async function inflateBody(body: Buffer, contentEncoding: string | undefi
 }
 
 /** Parses the (inflated, UTF-8 decoded) body as JSON whatever the Content-Type said (see `parseBoundedJson`). */
-export function parseJsonBody(text: string): unknown {
+export function parseJsonBody(text: string): ParsedJson {
   if (text.length === 0) throw new BadRequestError('The event payload is missing or invalid: the body is empty.');
   return parseBoundedJson(text, 'The event payload', 'The event payload is missing or invalid: it is not valid JSON.');
 }

@@ -1,24 +1,39 @@
 /** `toISOString()` form, which every SDK except some custom builds already sends. */
 const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-/** The calendar and clock fields of a legacy timestamp (its shape is already checked by the schema). */
-const FIELDS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/;
+const DIGIT_ZERO = 0x30;
+const COLON = 0x3a;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The number written by `length` decimal digits at `start` (NaN when one is not a digit). */
+function digitsAt(value: string, start: number, length: number): number {
+  let number = 0;
+  for (let i = start; i < start + length; i += 1) {
+    const digit = value.charCodeAt(i) - DIGIT_ZERO;
+    if (!(digit >= 0 && digit <= 9)) return Number.NaN;
+    number = number * 10 + digit;
+  }
+  return number;
+}
 
 /** Days in a month of the proleptic Gregorian calendar. */
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
 }
 
 /**
- * True when the date and time a timestamp writes exist: `Date.parse` rolls `2026-02-30` over
- * into March and reads `24:00` as the next day, which would store a date the device never sent.
+ * True when the date and time a timestamp writes (`YYYY-MM-DDTHH:MM[:SS]…`) exist: `Date.parse`
+ * rolls `2026-02-30` over into March and reads `24:00` as the next day, which would store a date
+ * the device never sent. Digits are read in place: this runs for every timestamp of every request.
  */
 function namesRealTime(value: string): boolean {
-  const match = FIELDS.exec(value);
-  if (!match) return false;
-  const [year, month, day, hour, minute] = match.slice(1, 6).map(Number) as [number, number, number, number, number];
-  // Seconds are optional in the legacy format.
-  const second = match[6] === undefined ? 0 : Number(match[6]);
+  const year = digitsAt(value, 0, 4);
+  const month = digitsAt(value, 5, 2);
+  const day = digitsAt(value, 8, 2);
+  const hour = digitsAt(value, 11, 2);
+  const minute = digitsAt(value, 14, 2);
+  const second = value.charCodeAt(16) === COLON ? digitsAt(value, 17, 2) : 0;
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59;
 }
 

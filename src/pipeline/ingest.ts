@@ -2,7 +2,8 @@ import { InflatedTooLargeError } from '../errors';
 import { decodeClientContext } from '../legacy/client-context';
 import { inflateBody, inflatedSizeEstimate, parseJsonBody } from '../legacy/decode-body';
 import type { ClientSdk } from '../legacy/types';
-import type { LegacyValidator } from '../legacy/validator';
+import type { ParsedJson } from '../legacy/json-shape';
+import type { LegacyValidator, Validated } from '../legacy/validator';
 import type { Acceptor } from './acceptor';
 import { createByteBudget, type ByteBudget } from './byte-budget';
 
@@ -29,6 +30,15 @@ export interface IngestDeps {
 /** Decodes, validates and accepts one request; resolves with its event count, throws a ProxyError when it cannot. */
 export type Ingest = (request: InboundRequest) => Promise<number>;
 
+/**
+ * The JSON text to store for a validated document: the text as received when it is already
+ * compact and nothing was dropped from it (most requests: no serialization), else the validated
+ * value re-serialized, so stored bytes are bounded by the known fields, not by padding.
+ */
+function compactJson(parsed: ParsedJson, validated: Validated<unknown>): string {
+  return parsed.padding === 0 && validated.droppedProperties === 0 ? parsed.text : JSON.stringify(validated.value);
+}
+
 /** Bytes of (inflated) bodies in work at once by default; see `createByteBudget`. */
 export const WORK_BUDGET_BYTES = 1024 * 1024;
 
@@ -43,15 +53,23 @@ export function createIngest(deps: IngestDeps): Ingest {
   const budget = deps.budget ?? createByteBudget(WORK_BUDGET_BYTES);
   return async (request) => {
     acceptor.admit();
-    const clientContext = validator.clientContext(decodeClientContext(request.clientContext, request.clientContextEncoding));
+    const contextJson = decodeClientContext(request.clientContext, request.clientContextEncoding);
+    const clientContext = validator.clientContext(contextJson.value);
     const { sdk, receivedAt } = request;
     const attempt = (maxInflated: number): Promise<number> =>
       budget.run(maxInflated, async () => {
         const inflated = await inflateBody(request.body, request.contentEncoding, maxInflated);
-        const body = validator.body(parseJsonBody(inflated.toString('utf8')));
-        const clientContextJson = JSON.stringify(clientContext);
-        await acceptor.accept({ clientContext, clientContextJson, body, bodyJson: JSON.stringify(body), sdk, receivedAt });
-        return body.events.length;
+        const bodyJson = parseJsonBody(inflated.toString('utf8'));
+        const body = validator.body(bodyJson.value);
+        await acceptor.accept({
+          clientContext: clientContext.value,
+          clientContextJson: compactJson(contextJson, clientContext),
+          body: body.value,
+          bodyJson: compactJson(bodyJson, body),
+          sdk,
+          receivedAt,
+        });
+        return body.value.events.length;
       });
     const estimate = inflatedSizeEstimate(request.body, request.contentEncoding, inflatedBodyLimit);
     try {

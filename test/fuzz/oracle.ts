@@ -40,9 +40,9 @@ export function createOracle(limits: OracleLimits): Oracle {
       const sdk = detectClientSdk(headerValue(request, 'user-agent'), headerValue(request, 'x-amz-user-agent'));
       try {
         const context = decodeClientContext(headerValue(request, 'x-amz-client-context'), headerValue(request, 'x-amz-client-context-encoding'));
-        const clientContext = validator.clientContext(context);
+        const clientContext = validator.clientContext(context.value).value;
         const inflated = await inflateBody(request.body, headerValue(request, 'content-encoding'), limits.inflatedBodyLimit);
-        const body = validator.body(parseJsonBody(inflated.toString('utf8')));
+        const body = validator.body(parseJsonBody(inflated.toString('utf8')).value).value;
         return { answer: 'accepted', clientContext, body, sdk };
       } catch (err: unknown) {
         if (err instanceof ProxyError) return { answer: 'refused', status: err.status, reason: err.message };

@@ -34,8 +34,8 @@ const validator = createLegacyValidator();
 
 function envelopesOf(c: MappingCase): EventEnvelope[] {
   const request = {
-    clientContext: validator.clientContext(c.clientContext),
-    body: validator.body(c.body),
+    clientContext: validator.clientContext(c.clientContext).value,
+    body: validator.body(c.body).value,
     sdk: c.sdk,
     receivedAt: c.receivedAt,
   };

@@ -111,8 +111,8 @@ describe('property: every request the validator accepts maps, serializes and sto
       fc.asyncProperty(body, context, fc.constantFrom<'android' | 'ios' | 'js' | 'unknown'>('android', 'ios', 'js', 'unknown'), async (bodyValue, contextValue, kind) => {
         let validated;
         try {
-          const clientContext = validator.clientContext(decodeClientContext(JSON.stringify(contextValue), undefined));
-          const validBody = validator.body(parseJsonBody(JSON.stringify(bodyValue)));
+          const clientContext = validator.clientContext(decodeClientContext(JSON.stringify(contextValue), undefined).value).value;
+          const validBody = validator.body(parseJsonBody(JSON.stringify(bodyValue)).value).value;
           validated = { clientContext, clientContextJson: JSON.stringify(clientContext), body: validBody, bodyJson: JSON.stringify(validBody), sdk: { kind }, receivedAt: 1_764_000_000_000 };
         } catch (err: unknown) {
           // Refused: it must be a 4xx the client is told about, never another kind of failure.

@@ -16,7 +16,7 @@ describe('decodeClientContext', () => {
     [' Base64 ', b64, ' Base64 '],
     ['base64 header with surrounding spaces', ` ${b64} `, 'base64'],
   ])('decodes %s', (_label, header, encoding) => {
-    expect(decodeClientContext(header, encoding)).toEqual(context);
+    expect(decodeClientContext(header, encoding).value).toEqual(context);
   });
 
   it.each<[string, string | undefined, string | undefined, string]>([

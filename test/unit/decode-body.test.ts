@@ -94,7 +94,7 @@ describe('parseJsonBody', () => {
     ['  {"events":[]}  ', { events: [] }],
     ['null', null],
   ])('parses %j', (input, expected) => {
-    expect(parseJsonBody(input)).toEqual(expected);
+    expect(parseJsonBody(input).value).toEqual(expected);
   });
 
   it.each<[string, string]>([
