@@ -15,9 +15,9 @@ export interface LegacyRequest {
 }
 
 /**
- * A legacy request that passed validation, with its client context and body re-serialized from
- * the validated values (unknown properties dropped, compact): durable mode stores these texts and
- * maps them at delivery.
+ * A legacy request that passed validation, with the compact JSON texts of its client context and
+ * body (as received, or re-serialized when they were padded or had unknown properties dropped):
+ * durable mode stores these texts and maps them at delivery.
  */
 export interface ValidatedRequest extends LegacyRequest {
   clientContextJson: string;

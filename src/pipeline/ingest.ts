@@ -45,8 +45,9 @@ export const WORK_BUDGET_BYTES = 1024 * 1024;
 /**
  * Builds the framework-free pipeline: decode → validate → accept (store, or map and forward).
  * A body is inflated, parsed and validated inside the byte budget, holding as many bytes as it
- * may inflate to, until it is accepted. What is accepted is the validated request re-serialized:
- * unknown properties dropped, no padding, so stored bytes are bounded by the events.
+ * may inflate to, until it is accepted. What is accepted is the validated request with compact
+ * JSON texts (`compactJson`): unknown properties dropped, no padding, so stored bytes are bounded
+ * by the events.
  */
 export function createIngest(deps: IngestDeps): Ingest {
   const { validator, inflatedBodyLimit, acceptor } = deps;

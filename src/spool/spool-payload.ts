@@ -12,16 +12,16 @@ export interface SpoolRow {
 /**
  * A row's payload once decoded. On disk it is a JSON object with one key, its tag:
  * - `{"legacyRequest":{receivedAt, sdk, clientContext, body}}`: a validated request (its client
- *   context and body as validated: unknown properties dropped, compact), mapped when delivered;
+ *   context and body compact, unknown properties dropped), mapped when delivered;
  * - `{"mappedEvent":EventEnvelope}`: one already mapped event, a dead letter an operator
  *   requeued (mapping it again could not give back what the sink refused).
  */
 export type StoredPayload = { kind: 'legacy-request'; request: LegacyRequest } | { kind: 'mapped-event'; envelope: EventEnvelope };
 
 /**
- * The row of a validated request: its client context and body JSON texts (re-serialized by
- * ingest from the validated values) are embedded as they are, and the mapping (deterministic,
- * so a retried row yields the same event ids) runs on the delivery side.
+ * The row of a validated request: its compact client context and body JSON texts (see
+ * `ValidatedRequest`) are embedded as they are, and the mapping (deterministic, so a retried row
+ * yields the same event ids) runs on the delivery side.
  */
 export function requestRow(request: ValidatedRequest): SpoolRow {
   const { receivedAt, sdk, clientContextJson, bodyJson } = request;
