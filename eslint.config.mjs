@@ -15,6 +15,20 @@ const layerBan = (folders, message) => ({
   message,
 });
 
+/**
+ * One folder's import boundary: the layers it may not import, and Express (repeated in every
+ * block, since only the last block matching a file sets a rule's options).
+ */
+const layerBoundary = (folder, layers, role) => ({
+  files: [`src/${folder}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      { patterns: [expressBan, layerBan(layers, `${role}: it may not import ${layers.join(', ')}.`)] },
+    ],
+  },
+});
+
 export default tseslint.config(
   { ignores: ['dist/**', 'dist-bench/**', 'coverage/**', 'node_modules/**', 'data/**', 'bench/results/**'] },
   js.configs.recommended,
@@ -108,72 +122,8 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['src/spool/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            expressBan,
-            layerBan(
-              ['pipeline', 'http', 'forwarder', 'sinks', 'composition', 'cli'],
-              'src/spool is storage: it may not import pipeline, http, forwarder, sinks, composition or cli.',
-            ),
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/sinks/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            expressBan,
-            layerBan(
-              ['pipeline', 'http', 'spool', 'forwarder', 'composition', 'cli'],
-              'src/sinks deliver mapped events: they may not import pipeline, http, spool, forwarder, composition or cli.',
-            ),
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/forwarder/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            expressBan,
-            layerBan(
-              ['pipeline', 'http', 'composition', 'cli'],
-              'src/forwarder moves spool rows to sinks: it may not import pipeline, http, composition or cli.',
-            ),
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/pipeline/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            expressBan,
-            layerBan(
-              ['http', 'forwarder', 'composition', 'cli'],
-              'src/pipeline accepts requests: it may not import http, forwarder, composition or cli.',
-            ),
-          ],
-        },
-      ],
-    },
-  },
+  layerBoundary('spool', ['pipeline', 'http', 'forwarder', 'sinks', 'composition', 'cli'], 'src/spool is storage'),
+  layerBoundary('sinks', ['pipeline', 'http', 'spool', 'forwarder', 'composition', 'cli'], 'src/sinks deliver mapped events'),
+  layerBoundary('forwarder', ['pipeline', 'http', 'composition', 'cli'], 'src/forwarder moves spool rows to sinks'),
+  layerBoundary('pipeline', ['http', 'forwarder', 'composition', 'cli'], 'src/pipeline accepts requests'),
 );
