@@ -19,10 +19,18 @@ export interface LegacyValidator {
   clientContext(value: unknown): Validated<LegacyClientContext>;
 }
 
+/** ajv's message, except where a reader needs the rule rather than the keyword's name. */
+function messageOf(error: ErrorObject): string {
+  if (error.keyword === 'format' && error.params['format'] === 'legacy-timestamp') {
+    return 'must be an ISO 8601 timestamp naming a real date and time';
+  }
+  return error.message ?? 'is invalid';
+}
+
 function describe(what: string, errors: ErrorObject[] | null | undefined): string {
   const first = errors?.[0];
   if (!first) return `${what} is invalid.`;
-  return `${what} is invalid: ${first.instancePath || '/'} ${first.message ?? 'is invalid'}.`;
+  return `${what} is invalid: ${first.instancePath || '/'} ${messageOf(first)}.`;
 }
 
 function asserting<T>(validate: ValidateFunction<T>, prune: Pruner, what: string): (value: unknown) => Validated<T> {

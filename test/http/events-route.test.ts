@@ -143,7 +143,7 @@ describe('malformed requests get 400 BadRequestException naming the problem', ()
     [
       'a timestamp of the right shape that names no date',
       { body: Buffer.from('{"events":[{"eventType":"e","timestamp":"2024-13-01T00:00:00.000Z"}]}') },
-      /\/events\/0\/timestamp must match format "legacy-timestamp"/,
+      /\/events\/0\/timestamp must be an ISO 8601 timestamp naming a real date and time/,
     ],
   ] as const)('%s', async (_name, options, message) => {
     const response = await send(awsSdkJsModern(), options);
