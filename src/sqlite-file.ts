@@ -56,6 +56,9 @@ export function openDatabaseFile(file: string, options: DatabaseFileOptions): Da
   try {
     if (!options.readonly) ensureDatabaseFile(file, options.schema);
     db = new Database(file, { readonly: options.readonly, fileMustExist: true });
+    // Read the header now, so that a file that is not a database fails here, named, and not at a
+    // later first query (a read-only open does nothing else before one).
+    db.pragma('schema_version', { simple: true });
     options.setUp(db);
     return db;
   } catch (err: unknown) {

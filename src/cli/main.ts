@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig, type Config } from '../config';
 import { startService } from '../main';
+import { StorageError } from '../storage-error';
 import { runEventsCommand } from './events-command';
 import { runSpoolCommand, type Output } from './spool-command';
 
@@ -54,4 +55,15 @@ async function runCli(argv: string[]): Promise<void> {
   }
 }
 
-void runCli(process.argv.slice(2));
+/**
+ * Runs the command line. A storage problem (a missing, unreachable or damaged database file) is
+ * an operator's matter: one line saying which file and what to do, exit code 1, no stack.
+ */
+runCli(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof StorageError) {
+    io.err(err.message);
+    process.exitCode = 1;
+    return;
+  }
+  throw err;
+});
