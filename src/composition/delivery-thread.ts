@@ -39,6 +39,9 @@ export function restartDelayMs(attempt: number): number {
   return Math.min(maxDelayMs, firstDelayMs * 2 ** Math.max(0, attempt - 1));
 }
 
+/** Restarts in a row after which the delivery side counts as failing (readiness turns 503). */
+const FAILING_AFTER_RESTARTS = 3;
+
 /** The number of the next restart, after a thread that ran `ranMs` since the previous restart (0: none yet). */
 export function nextRestartAttempt(previousAttempt: number, ranMs: number): number {
   return ranMs >= DELIVERY_RESTART_BACKOFF.resetAfterMs ? 1 : previousAttempt + 1;
@@ -89,6 +92,8 @@ export function startDeliveryThread(settings: DeliverySettings, logLevel: LogLev
   /** The running worker; undefined while a restart waits. */
   let worker: Worker | undefined;
   let attempt = 0;
+  /** When the current (or last) worker started. */
+  let lastStart = Date.now();
   let restartTimer: NodeJS.Timeout | undefined;
   let notifyScheduled = false;
 
@@ -97,6 +102,7 @@ export function startDeliveryThread(settings: DeliverySettings, logLevel: LogLev
   };
   const start = (startup?: WorkerStartup): Worker => {
     const startedAt = Date.now();
+    lastStart = startedAt;
     const workerData: DeliveryWorkerData = { settings, logLevel, ...(startup ? { startup } : {}) };
     const thread = new Worker(DELIVERY_WORKER_FILE, {
       workerData,
@@ -177,6 +183,8 @@ export function startDeliveryThread(settings: DeliverySettings, logLevel: LogLev
 
   return {
     health: () => health,
+    // Failing: restarted again and again, and no worker has since run for a minute.
+    failing: () => attempt >= FAILING_AFTER_RESTARTS && Date.now() - lastStart < DELIVERY_RESTART_BACKOFF.resetAfterMs,
     appended() {
       if (notifyScheduled) return;
       notifyScheduled = true;

@@ -78,6 +78,11 @@ export interface DeliveryHandle {
   /** The appender committed rows up to `seq`. */
   appended(seq: number): void;
   health(): SinkHealth[];
+  /**
+   * True while the delivery side keeps failing (a worker thread restarted again and again): the
+   * instance accepts events it cannot deliver, so readiness drains it.
+   */
+  failing(): boolean;
   /** Delivers what it can within `graceMs`, then stops. */
   close(graceMs: number): Promise<void>;
 }
@@ -101,6 +106,8 @@ export function startInlineDelivery(
       delivery.appended(seq);
     },
     health: () => delivery.forwarder.health(),
+    // Inline, a failure of the delivery side is a failure of the process: nothing to report here.
+    failing: () => false,
     close: (graceMs) => delivery.close(graceMs),
   };
 }

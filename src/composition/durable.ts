@@ -58,7 +58,7 @@ export function composeDurable(config: Config, logger: Logger, credentials: AwsC
     }),
     readiness: readinessLogged(logger, () => {
       const state = spool.state();
-      const reason = state.refusal === undefined ? undefined : `spool-${state.refusal}`;
+      const reason = state.refusal === undefined ? (delivery.failing() ? 'delivery-failing' : undefined) : `spool-${state.refusal}`;
       return { ready: reason === undefined, ...(reason ? { reason } : {}), details: { ...state, limits: spool.limits, sinks: delivery.health() } };
     }),
     spool,

@@ -52,6 +52,9 @@ describe('delivery thread failing', () => {
     for (const [i, line] of restarts.entries()) expect((at[i + 1] as number) - (at[i] as number)).toBeGreaterThanOrEqual((line['delayMs'] as number) - 50);
     // The HTTP thread serves all along.
     expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+    // Three restarts in a row: the instance accepts events it cannot deliver, so a load balancer should drain it.
+    const ready = await fetch(`${running.url}/readyz`);
+    expect([ready.status, await ready.json()]).toEqual([503, { status: 'not-ready', reason: 'delivery-failing' }]);
 
     const stopAt = Date.now();
     running.child.kill('SIGTERM');
