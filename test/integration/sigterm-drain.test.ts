@@ -88,7 +88,7 @@ describe('SIGTERM drain', () => {
     service.child.kill('SIGTERM');
     await expectStoppedAccepting(service);
     expect(await service.exited).toBe(0);
-    // Grace, plus the calls already in flight or waiting for a rate-limiter slot (≤ 4 at 2/s).
+    // Grace, plus the calls already in flight or waiting for a quota pacer slot (≤ 4 at 2/s).
     expect(Date.now() - signalledAt).toBeLessThan(200 + 3_000);
     const stopped = service.logs.find((l) => l['message'] === 'stopped');
     expect(stopped?.['storedEvents']).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import type { Clock } from '../../src/clock';
 
-/** A clock that moves only when told to, for the forwarder and the rate limiter. */
+/** A clock that moves only when told to, for the forwarder and the quota pacer. */
 export interface FakeClock extends Clock {
   /** Moves time forward by `ms`, waking every sleeper due on the way, in order, and letting each run. */
   advance(ms: number): Promise<void>;
