@@ -5,8 +5,8 @@ import { createDeps } from './deps';
 import { eventStorePath } from './local-store/event-store';
 import { createLogger, type LogFields } from './logger';
 import { spoolPath } from './spool/spool-database';
-import { findDamagedFile } from './sqlite-file';
-import { errorCode, isDamagedDatabaseError, StorageError } from './storage-error';
+import { nameDamagedFile } from './sqlite-file';
+import { errorCode } from './storage-error';
 
 /**
  * Why start-up failed, as the fields of one `cannot start` line (never a stack): the reason, and
@@ -14,15 +14,13 @@ import { errorCode, isDamagedDatabaseError, StorageError } from './storage-error
  * say which file: then the files of `DATA_DIR` are checked and the damaged one is named.
  */
 function startFailure(err: unknown, dataDir: string): LogFields {
-  let error = err;
-  const named = err instanceof StorageError || typeof (err as { path?: unknown } | null)?.path === 'string';
-  if (isDamagedDatabaseError(err) && !named) {
-    error =
-      findDamagedFile([
+  const named = typeof (err as { path?: unknown } | null)?.path === 'string';
+  const error = named
+    ? err
+    : nameDamagedFile(err, [
         { file: spoolPath(dataDir), kind: 'spool' },
         { file: eventStorePath(dataDir), kind: 'local store' },
-      ]) ?? err;
-  }
+      ]);
   const code = errorCode(error);
   const file = (error as { path?: unknown } | null)?.path;
   return {

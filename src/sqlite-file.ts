@@ -9,7 +9,7 @@ import {
   isDamagedDatabaseError,
   StorageDamagedError,
   StorageOpenError,
-  type StorageError,
+  StorageError,
   type StorageKind,
 } from './storage-error';
 
@@ -141,4 +141,18 @@ export function findDamagedFile(files: ReadonlyArray<{ file: string; kind: Stora
     }
   }
   return undefined;
+}
+
+/**
+ * The error to report for `err`: when it says a database is damaged without naming the file (a
+ * bare `SQLITE_CORRUPT` from a query), the damaged one among `files` (see `findDamagedFile`);
+ * otherwise `err` itself. Checking is a courtesy: if it fails, `err` is reported as it came.
+ */
+export function nameDamagedFile(err: unknown, files: ReadonlyArray<{ file: string; kind: StorageKind }>): unknown {
+  if (!isDamagedDatabaseError(err) || err instanceof StorageError) return err;
+  try {
+    return findDamagedFile(files) ?? err;
+  } catch {
+    return err;
+  }
 }

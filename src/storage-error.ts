@@ -11,7 +11,7 @@ export function errorCode(err: unknown): string | undefined {
 
 /** An error's message with its code, e.g. `file is not a database (SQLITE_NOTADB)`. */
 export function describeError(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const { message } = errorFields(err);
   const code = errorCode(err);
   return code !== undefined ? `${message} (${code})` : message;
 }

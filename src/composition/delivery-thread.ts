@@ -4,7 +4,7 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import type { SinkHealth } from '../forwarder/forwarder';
 import type { Logger, LogLevel } from '../logger';
 import type { SpoolAppender } from '../spool/spool-appender';
-import { errorCode } from '../storage-error';
+import { errorFields } from '../error-fields';
 import type { DeliveryHandle, DeliverySettings } from './delivery';
 import type { DeliveryWorkerData, FromDeliveryWorker, ToDeliveryWorker, WorkerError, WorkerStarted, WorkerStartup } from './delivery-messages';
 
@@ -54,9 +54,9 @@ export function describeWorkerError(error: WorkerError): string {
 
 /** An error the worker thread emitted itself (it could not run our handlers, e.g. out of memory). */
 function fromErrorEvent(err: unknown): WorkerError {
-  if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
-  const code = errorCode(err);
-  return { name: err.name, message: err.message, ...(code !== undefined ? { code } : {}), ...(err.stack !== undefined ? { stack: err.stack } : {}) };
+  const { name, code, message } = errorFields(err);
+  const stack = err instanceof Error ? err.stack : undefined;
+  return { name, message, ...(code !== undefined ? { code } : {}), ...(stack !== undefined ? { stack } : {}) };
 }
 
 /** The first worker could not open its side: thrown to the caller of `startDeliveryThread` (start-up fails). */
@@ -101,8 +101,7 @@ export function startDeliveryThread(settings: DeliverySettings, logLevel: LogLev
     worker?.postMessage(message);
   };
   const start = (startup?: WorkerStartup): Worker => {
-    const startedAt = Date.now();
-    lastStart = startedAt;
+    lastStart = Date.now();
     const workerData: DeliveryWorkerData = { settings, logLevel, ...(startup ? { startup } : {}) };
     const thread = new Worker(DELIVERY_WORKER_FILE, {
       workerData,
@@ -150,7 +149,7 @@ export function startDeliveryThread(settings: DeliverySettings, logLevel: LogLev
         drained();
         return;
       }
-      attempt = nextRestartAttempt(attempt, Date.now() - startedAt);
+      attempt = nextRestartAttempt(attempt, Date.now() - lastStart);
       const delayMs = restartDelayMs(attempt);
       logger.warn('delivery thread restarting', {
         attempt,

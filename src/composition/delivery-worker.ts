@@ -2,8 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { eventStorePath } from '../local-store/event-store';
 import { createLogger } from '../logger';
 import { spoolPath } from '../spool/spool-database';
-import { findDamagedFile } from '../sqlite-file';
-import { errorCode, isDamagedDatabaseError, StorageError, type StorageKind } from '../storage-error';
+import { nameDamagedFile } from '../sqlite-file';
+import { errorCode, StorageError, type StorageKind } from '../storage-error';
 import { createDelivery, type Delivery, type DeliverySettings } from './delivery';
 import type { DeliveryWorkerData, FromDeliveryWorker, ToDeliveryWorker, WorkerError, WorkerStarted, WorkerStartup } from './delivery-messages';
 
@@ -25,14 +25,8 @@ function databaseFiles(settings: DeliverySettings): Array<{ file: string; kind: 
  */
 function toWorkerError(err: unknown, settings: DeliverySettings): WorkerError {
   if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
-  let described: Error = err;
-  if (isDamagedDatabaseError(err) && !(err instanceof StorageError)) {
-    try {
-      described = findDamagedFile(databaseFiles(settings)) ?? err;
-    } catch {
-      // Checking is a courtesy: report the error as it came.
-    }
-  }
+  const named = nameDamagedFile(err, databaseFiles(settings));
+  const described = named instanceof Error ? named : err;
   const code = errorCode(err);
   return {
     name: described.name,
