@@ -126,4 +126,10 @@ export default tseslint.config(
   layerBoundary('sinks', ['pipeline', 'http', 'spool', 'forwarder', 'composition', 'cli'], 'src/sinks deliver mapped events'),
   layerBoundary('forwarder', ['pipeline', 'http', 'composition', 'cli'], 'src/forwarder moves spool rows to sinks'),
   layerBoundary('pipeline', ['http', 'forwarder', 'composition', 'cli'], 'src/pipeline accepts requests'),
+  layerBoundary(
+    'kpis',
+    ['pipeline', 'http', 'spool', 'forwarder', 'sinks', 'composition', 'cli', 'local-store'],
+    'src/kpis defines the KPIs over the KpiQueries interface',
+  ),
+  layerBoundary('local-store', ['pipeline', 'http', 'spool', 'forwarder', 'sinks', 'composition', 'cli'], 'src/local-store is storage'),
 );

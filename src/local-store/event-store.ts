@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import type { KpiEvent } from '../kpis/kpi-event';
 import type { EventStreamRecord } from '../mapping/event-stream-record';
 import { openDatabaseFile } from '../sqlite-file';
 
@@ -32,17 +33,17 @@ const INSERT =
 /** Rows per multi-row INSERT: one statement call per 50 events instead of 50. */
 const ROWS_PER_STATEMENT = 50;
 
-/** One row of the local store: the event-stream record as JSON, and the columns queries filter on. */
-export interface StoredEvent {
-  eventId: string;
-  appId: string;
-  eventType: string;
-  clientId: string;
-  sessionId: string | null;
-  eventTimestamp: number;
-  arrivalTimestamp: number;
+/**
+ * One event for the local store: the event-stream record as JSON, the columns queries filter on,
+ * and the KPI facts the roll-ups count.
+ */
+export interface StoredEvent extends KpiEvent {
+  readonly eventId: string;
+  readonly sessionId: string | null;
+  readonly eventTimestamp: number;
+  readonly arrivalTimestamp: number;
   /** The event-stream record (event_version 3.0) as JSON text. */
-  recordJson: string;
+  readonly recordJson: string;
 }
 
 const DAY_MS = 86_400_000;

@@ -1,3 +1,4 @@
+import { kpiEventFromEnvelope } from '../kpis/kpi-event';
 import type { EventStore, StoredEvent } from '../local-store/event-store';
 import type { EventEnvelope } from '../mapping/event-envelope';
 import { createEventStreamSerializer, type EventStreamSerializer } from '../mapping/event-stream-json';
@@ -9,10 +10,8 @@ import { SinkError } from './sink-error';
 function toStoredEvent(envelope: EventEnvelope, toRecordJson: EventStreamSerializer): StoredEvent {
   const { event } = envelope;
   return {
+    ...kpiEventFromEnvelope(envelope),
     eventId: envelope.eventId,
-    appId: envelope.applicationId,
-    eventType: event.EventType ?? '',
-    clientId: envelope.endpointId,
     sessionId: recordSessionId(event.Session) ?? null,
     eventTimestamp: Date.parse(event.Timestamp ?? ''),
     arrivalTimestamp: envelope.receivedAt,
