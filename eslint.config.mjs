@@ -131,5 +131,6 @@ export default tseslint.config(
     ['pipeline', 'http', 'spool', 'forwarder', 'sinks', 'composition', 'cli', 'local-store'],
     'src/kpis defines the KPIs over the KpiQueries interface',
   ),
+  layerBoundary('import', ['pipeline', 'http', 'spool', 'forwarder', 'sinks', 'composition', 'cli'], 'src/import reads history into the local store'),
   layerBoundary('local-store', ['pipeline', 'http', 'spool', 'forwarder', 'sinks', 'composition', 'cli'], 'src/local-store is storage'),
 );
