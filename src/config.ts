@@ -1,4 +1,5 @@
-import Ajv from 'ajv';
+import { isIPv4 } from 'node:net';
+import Ajv, { type ErrorObject } from 'ajv';
 import { loadSchema } from './schemas';
 import type { LogLevel } from './logger';
 
@@ -60,6 +61,18 @@ export interface DeliveryConfig {
   readonly lingerMs: number;
 }
 
+/**
+ * The admin port: the KPI API and the dashboard, apart from the public ingest port so stored data
+ * is never served where devices send events.
+ */
+export interface AdminConfig {
+  /** `'off'`: no admin server. 0: any free port. */
+  readonly port: number | 'off';
+  readonly host: string;
+  /** Bearer token the data routes require; without it they are open (loopback binds only). */
+  readonly token?: string;
+}
+
 /** Validated, frozen configuration. Only `config.ts` and `main.ts` read `process.env`. */
 export interface Config {
   readonly ackMode: 'upstream' | 'durable';
@@ -68,6 +81,7 @@ export interface Config {
   readonly spool: SpoolConfig;
   readonly delivery: DeliveryConfig;
   readonly sinks: readonly SinkConfig[];
+  readonly admin: AdminConfig;
   /** Legacy Mobile Analytics app id → Pinpoint application id. */
   readonly appIdMap: ReadonlyMap<string, string>;
 }
@@ -101,6 +115,9 @@ interface ValidatedEnv {
   KINESIS_ENDPOINT?: string;
   FIREHOSE_STREAM?: string;
   FIREHOSE_ENDPOINT?: string;
+  ADMIN_PORT: AdminConfig['port'];
+  ADMIN_HOST: string;
+  ADMIN_TOKEN?: string;
 }
 
 /** Thrown when the environment holds invalid values; the message lists every problem. */
@@ -164,6 +181,47 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
+ * One line per problem, each naming its variable. A variable that matches no alternative of an
+ * `anyOf` gets one line with the schema's description of what it may be, not one per alternative.
+ */
+function schemaProblems(errors: readonly ErrorObject[]): string[] {
+  const nameOf = (e: ErrorObject) => e.instancePath.replace(/^\//, '') || String(e.params['missingProperty'] ?? '');
+  const alternatives = new Set(errors.filter((e) => e.keyword === 'anyOf').map(nameOf));
+  const problems = errors
+    .filter((e) => e.keyword !== 'if' && (e.keyword === 'anyOf' || !alternatives.has(nameOf(e))))
+    .map((e) => {
+      const name = nameOf(e);
+      const described = (schemaProperties[name] as { description?: string } | undefined)?.description;
+      return `${name}: ${e.keyword === 'anyOf' && described !== undefined ? `must be ${described}` : (e.message ?? 'invalid')}`;
+    });
+  return [...new Set(problems)];
+}
+
+/** Whether a host name or address is reachable only from this machine (127.0.0.0/8, ::1, localhost). */
+function isLoopbackHost(host: string): boolean {
+  const address = host.replace(/^\[(.*)\]$/, '$1').replace(/^::ffff:/i, '').toLowerCase();
+  if (address === 'localhost' || address === '::1') return true;
+  return isIPv4(address) && address.startsWith('127.');
+}
+
+/**
+ * The admin port's settings. It serves stored data, so anywhere but loopback it needs a token,
+ * and it may not share the ingest port (one of the two would fail to listen).
+ */
+function adminConfig(v: ValidatedEnv): AdminConfig {
+  const { ADMIN_PORT: port, ADMIN_HOST: host, ADMIN_TOKEN: token } = v;
+  if (port !== 'off' && token === undefined && !isLoopbackHost(host)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ADMIN_HOST=${host} exposes stored data (the KPI API) beyond this machine: set ADMIN_TOKEN (a bearer token of at least 16 characters) or bind ADMIN_HOST to 127.0.0.1`,
+    );
+  }
+  if (port !== 'off' && port !== 0 && port === v.PORT) {
+    throw new ConfigError(`Invalid configuration:\n  ADMIN_PORT=${port} is also PORT: the admin port must be separate from the ingest port (or off)`);
+  }
+  return token === undefined ? { port, host } : { port, host, token };
+}
+
+/**
  * Reads the configuration from an environment. Unknown variables are ignored; empty values count
  * as unset. Throws one ConfigError naming every invalid variable.
  */
@@ -174,14 +232,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     if (value === undefined || value === '') continue;
     raw[name] = SIZE_VARIABLE.test(name) ? parseSize(value) : value;
   }
-  if (!validateConfig(raw)) {
-    const problems = (validateConfig.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => {
-      const name = e.instancePath.replace(/^\//, '') || String(e.params['missingProperty'] ?? '');
-      return `${name}: ${e.message ?? 'invalid'}`;
-    });
-    throw new ConfigError(`Invalid configuration:\n  ${[...new Set(problems)].join('\n  ')}`);
-  }
+  if (!validateConfig(raw)) throw new ConfigError(`Invalid configuration:\n  ${schemaProblems(validateConfig.errors ?? []).join('\n  ')}`);
   const v = raw as unknown as ValidatedEnv;
+  const admin = adminConfig(v);
   const sinkNames = [...new Set(v.SINK.split(','))] as SinkName[];
   return deepFreeze<Config>({
     ackMode: v.ACK_MODE,
@@ -200,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     spool: { dataDir: v.DATA_DIR, sync: v.SPOOL_SYNC, maxEvents: v.SPOOL_MAX_EVENTS, maxBytes: v.SPOOL_MAX_BYTES },
     delivery: { thread: v.DELIVERY_THREAD, concurrency: v.FORWARD_CONCURRENCY, lingerMs: v.FORWARD_LINGER_MS },
     sinks: sinkNames.map((name) => sinkConfig(name, v)),
+    admin,
     appIdMap: parseAppIdMap(v.PINPOINT_APP_ID_MAP),
   });
 }

@@ -31,6 +31,7 @@ describe('loadConfig: defaults', () => {
       spool: { dataDir: './data', sync: 'normal', maxEvents: 1_000_000, maxBytes: 1_073_741_824 },
       delivery: { thread: 'worker', concurrency: 4, lingerMs: 1000 },
       sinks: [{ name: 'local', dataDir: './data' }],
+      admin: { port: 8081, host: '127.0.0.1' },
       appIdMap: new Map(),
     });
     expect(config.appIdMap.size).toBe(0);
@@ -38,7 +39,7 @@ describe('loadConfig: defaults', () => {
 
   it('counts empty strings as unset', () => {
     const empty = Object.fromEntries(
-      ['PORT', 'HOST', 'SINK', 'ACK_MODE', 'AWS_REGION', 'PINPOINT_ENDPOINT', 'BODY_LIMIT', 'CORS_ORIGINS', 'DATA_DIR', 'FORWARD_MAX_RPS', 'FORWARD_LINGER_MS', 'KINESIS_STREAM'].map(
+      ['PORT', 'HOST', 'SINK', 'ACK_MODE', 'AWS_REGION', 'PINPOINT_ENDPOINT', 'BODY_LIMIT', 'CORS_ORIGINS', 'DATA_DIR', 'FORWARD_MAX_RPS', 'FORWARD_LINGER_MS', 'KINESIS_STREAM', 'ADMIN_PORT', 'ADMIN_HOST', 'ADMIN_TOKEN'].map(
         (name) => [name, ''],
       ),
     );
@@ -86,6 +87,22 @@ describe('loadConfig: values', () => {
     ],
     ['PINPOINT_APP_ID_MAP', { PINPOINT_APP_ID_MAP: 'legacy-1=pp-1,legacy-2=pp-2' }, (c) => [...c.appIdMap], [['legacy-1', 'pp-1'], ['legacy-2', 'pp-2']]],
     ['PINPOINT_APP_ID_MAP, one pair', { PINPOINT_APP_ID_MAP: 'a=b' }, (c) => c.appIdMap, new Map([['a', 'b']])],
+    ['ADMIN_PORT', { ADMIN_PORT: '9001' }, (c) => c.admin.port, 9001],
+    ['ADMIN_PORT 0 (any free port)', { ADMIN_PORT: '0' }, (c) => c.admin.port, 0],
+    ['ADMIN_PORT off', { ADMIN_PORT: 'off' }, (c) => c.admin.port, 'off'],
+    ['ADMIN_PORT 0 while PORT is 0 (two free ports)', { ADMIN_PORT: '0', PORT: '0' }, (c) => [c.http.port, c.admin.port], [0, 0]],
+    ['ADMIN_HOST another loopback address', { ADMIN_HOST: '127.0.0.2' }, (c) => c.admin.host, '127.0.0.2'],
+    ['ADMIN_HOST localhost', { ADMIN_HOST: 'localhost' }, (c) => c.admin.host, 'localhost'],
+    ['ADMIN_HOST ::1', { ADMIN_HOST: '::1' }, (c) => c.admin.host, '::1'],
+    ['ADMIN_HOST [::1]', { ADMIN_HOST: '[::1]' }, (c) => c.admin.host, '[::1]'],
+    [
+      'ADMIN_HOST 0.0.0.0 with ADMIN_TOKEN',
+      { ADMIN_HOST: '0.0.0.0', ADMIN_TOKEN: 'abcdefghijklmnop' },
+      (c) => c.admin,
+      { port: 8081, host: '0.0.0.0', token: 'abcdefghijklmnop' },
+    ],
+    ['ADMIN_TOKEN on loopback too', { ADMIN_TOKEN: 'x'.repeat(64) }, (c) => c.admin.token, 'x'.repeat(64)],
+    ['ADMIN_HOST 0.0.0.0 without a token while the admin port is off', { ADMIN_HOST: '0.0.0.0', ADMIN_PORT: 'off' }, (c) => c.admin.port, 'off'],
   ])('%s', (_label, env, read, expected) => {
     expect(read(loadConfig(env))).toEqual(expected);
   });
@@ -195,6 +212,11 @@ describe('loadConfig: invalid environments', () => {
     ['DELIVERY_THREAD unknown', { DELIVERY_THREAD: 'fork' }, ['DELIVERY_THREAD']],
     ['LOG_LEVEL unknown', { LOG_LEVEL: 'verbose' }, ['LOG_LEVEL']],
     ['CORS_ORIGINS naming no origin', { CORS_ORIGINS: ' , ' }, ['CORS_ORIGINS']],
+    ['ADMIN_PORT neither a port nor off', { ADMIN_PORT: 'on' }, ['ADMIN_PORT']],
+    ['ADMIN_PORT over 65535', { ADMIN_PORT: '65536' }, ['ADMIN_PORT']],
+    ['ADMIN_PORT fractional', { ADMIN_PORT: '80.5' }, ['ADMIN_PORT']],
+    ['ADMIN_TOKEN shorter than 16 characters', { ADMIN_TOKEN: 'short-token' }, ['ADMIN_TOKEN']],
+    ['ADMIN_TOKEN with a space', { ADMIN_TOKEN: 'a token with spaces' }, ['ADMIN_TOKEN']],
     [
       'several bad variables at once',
       { PORT: 'x', SINK: 'kinesis,firehose', ACK_MODE: 'maybe', BODY_LIMIT: '10', FORWARD_MAX_RPS: '-3', LOG_LEVEL: 'loud' },
@@ -214,9 +236,36 @@ describe('loadConfig: invalid environments', () => {
     expect(error.message.match(/KINESIS_STREAM:/g)).toHaveLength(1);
   });
 
+  it('says what ADMIN_PORT may be in one line, not one per alternative', () => {
+    expect(configError({ ADMIN_PORT: 'on' }).message).toBe('Invalid configuration:\n  ADMIN_PORT: must be a port number (0 to 65535, 0 for any free port) or off');
+  });
+
+  it('says how long ADMIN_TOKEN must be, without repeating it', () => {
+    const error = configError({ ADMIN_TOKEN: 'twelve-chars' });
+    expect(error.message).toBe('Invalid configuration:\n  ADMIN_TOKEN: must NOT have fewer than 16 characters');
+  });
+
+  it('refuses ADMIN_PORT equal to PORT', () => {
+    expect(configError({ PORT: '9000', ADMIN_PORT: '9000' }).message).toBe(
+      'Invalid configuration:\n  ADMIN_PORT=9000 is also PORT: the admin port must be separate from the ingest port (or off)',
+    );
+  });
+
   it('is a ConfigError, an Error', () => {
     expect(() => loadConfig({ PORT: 'x' })).toThrow(ConfigError);
     expect(configError({ PORT: 'x' })).toBeInstanceOf(Error);
+  });
+});
+
+describe('loadConfig: the admin port off loopback needs a token', () => {
+  it.each(['0.0.0.0', '::', '192.168.1.20', '10.0.0.5', 'admin.example.com', '128.0.0.1', '::ffff:10.0.0.1'])('ADMIN_HOST=%s without ADMIN_TOKEN', (host) => {
+    expect(configError({ ADMIN_HOST: host }).message).toBe(
+      `Invalid configuration:\n  ADMIN_HOST=${host} exposes stored data (the KPI API) beyond this machine: set ADMIN_TOKEN (a bearer token of at least 16 characters) or bind ADMIN_HOST to 127.0.0.1`,
+    );
+  });
+
+  it.each(['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1', '[::1]', '::ffff:127.0.0.1'])('ADMIN_HOST=%s needs none', (host) => {
+    expect(loadConfig({ ADMIN_HOST: host }).admin).toEqual({ port: 8081, host });
   });
 });
 
@@ -233,6 +282,7 @@ describe('loadConfig: the result is frozen', () => {
     ['sinks[0] (pinpoint)', (c) => c.sinks[0]],
     ['sinks[1] (kinesis)', (c) => c.sinks[1]],
     ['sinks[2] (local)', (c) => c.sinks[2]],
+    ['admin', (c) => c.admin],
   ])('%s', (_label, pick) => {
     expect(Object.isFrozen(pick(config))).toBe(true);
   });
