@@ -152,7 +152,7 @@ export const TOP_CUSTOM_EVENTS = 10;
 export function answerKpi(queries: KpiQueries, kpi: KpiName, query: KpiQuery): KpiAnswer {
   const { app, range } = query;
   const span = { app, from: formatDay(range.from), to: formatDay(range.to) };
-  if (kpi === 'new-users-lifetime') return { kpi, app, value: queries.lifetimeUsers(app) };
+  if (kpi === 'new-users-lifetime') return { kpi, app, value: queries.lifetimeUsers(app, range.to) };
   if (kpi === 'daily-revenue') {
     const series = queries.revenue(app, range).map((r) => ({ date: formatDay(r.day), currency: r.currency, value: r.amount }));
     return { kpi, ...span, series };

@@ -78,8 +78,8 @@ export interface EventTypeCount {
  */
 export interface KpiQueries {
   apps(): AppSummary[];
-  /** Distinct clients of the application, from events of any type. */
-  lifetimeUsers(appId: string): number;
+  /** Distinct clients of the application first seen (in events of any type) on or before `asOf`. */
+  lifetimeUsers(appId: string, asOf: number): number;
   /** One entry per day of the range, in order, zeros included. */
   daily(appId: string, range: DayRange): DailyKpis[];
   /** Days and currencies with purchases, ordered by day then currency. */

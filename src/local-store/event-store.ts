@@ -3,12 +3,13 @@ import type Database from 'better-sqlite3';
 import type { KpiEvent } from '../kpis/kpi-event';
 import type { EventStreamRecord } from '../mapping/event-stream-record';
 import { openDatabaseFile } from '../sqlite-file';
+import { createKpiRollups, ROLLUP_SCHEMA } from './kpi-rollups';
 
 /**
  * The embedded local store: one row per event, the Pinpoint event-stream record as JSON plus
- * the columns KPI queries filter and group on (app, event type, UTC day, client id, session).
- * Rows are appended in arrival order (rowid); `event_id` is unique, so a redelivered event is
- * stored once.
+ * the columns `events tail` and tools filter on (app, event type, UTC day, client id, session),
+ * and the KPI roll-ups (`kpi-rollups.ts`) kept in the same transactions. Rows are appended in
+ * arrival order (rowid); `event_id` is unique, so a redelivered event is stored, and counted, once.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -23,12 +24,24 @@ CREATE TABLE IF NOT EXISTS events (
   arrival_timestamp INTEGER NOT NULL,
   record TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS events_app_type_day ON events (app_id, event_type, event_day);
-CREATE INDEX IF NOT EXISTS events_app_day_client ON events (app_id, event_day, client_id);
+${ROLLUP_SCHEMA}`;
+
+/**
+ * `PRAGMA user_version` of a store whose roll-ups count every stored event. Stores written before
+ * the roll-ups existed (version 0) get them built from their events when first opened for
+ * writing; the indexes they had for scanning events per KPI query are dropped, as the roll-ups
+ * replaced those scans.
+ */
+const ROLLUPS_VERSION = 1;
+const MIGRATE_TO_ROLLUPS = `
+DROP INDEX IF EXISTS events_app_type_day;
+DROP INDEX IF EXISTS events_app_day_client;
 `;
 
 const INSERT =
   'INSERT OR IGNORE INTO events (event_id, app_id, event_type, client_id, session_id, event_timestamp, event_day, arrival_timestamp, record)';
+/** Inserted rows name themselves, so only events new to the store are counted in the roll-ups. */
+const RETURNING = 'RETURNING event_id';
 
 /** Rows per multi-row INSERT: one statement call per 50 events instead of 50. */
 const ROWS_PER_STATEMENT = 50;
@@ -80,25 +93,24 @@ export interface EventStore {
   close(): void;
 }
 
+/** How `openEventStore` opens the store. */
+export interface EventStoreOptions {
+  readonly?: boolean;
+  /**
+   * Keep the KPI roll-ups (default true). Only the benchmark turns them off, to measure what they
+   * cost the local sink; a store written without them has KPIs that miss those events.
+   */
+  kpiRollups?: boolean;
+}
+
 /**
  * Opens (creating if needed) the local store. A file that cannot be opened or created, or is not
  * a database, is thrown as a `StorageOpenError` naming the file and the cause.
  */
-export function openEventStore(file: string, options: { readonly?: boolean } = {}): EventStore {
+export function openEventStore(file: string, options: EventStoreOptions = {}): EventStore {
   const readonly = options.readonly ?? false;
-  const db = openDatabaseFile(file, {
-    kind: 'local store',
-    schema: SCHEMA,
-    readonly,
-    setUp: (connection) => {
-      connection.pragma('busy_timeout = 5000');
-      if (!readonly) {
-        connection.pragma('journal_mode = WAL');
-        connection.pragma('synchronous = NORMAL');
-        connection.exec(SCHEMA);
-      }
-    },
-  });
+  const db = openEventStoreDatabase(file, { readonly });
+  const rollups = readonly || options.kpiRollups === false ? undefined : createKpiRollups(db);
   const utcDay = createUtcDay();
   /** The column values of one event, in INSERT order. */
   const toRow = (e: StoredEvent): Array<string | number | null> => [
@@ -113,24 +125,31 @@ export function openEventStore(file: string, options: { readonly?: boolean } = {
     e.recordJson,
   ];
   const insertRows = (rows: number): Database.Statement =>
-    db.prepare(`${INSERT} VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+    db.prepare(`${INSERT} VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ${RETURNING}`).pluck();
   const insertOne = readonly ? undefined : insertRows(1);
   const insertMany = readonly ? undefined : insertRows(ROWS_PER_STATEMENT);
-  const insertAll = db.transaction((records: readonly StoredEvent[]) => {
-    let added = 0;
+  const insertAll = db.transaction((events: readonly StoredEvent[]) => {
+    const inserted = new Set<string>();
     let start = 0;
-    for (; start + ROWS_PER_STATEMENT <= records.length; start += ROWS_PER_STATEMENT) {
-      added += (insertMany as Database.Statement).run(records.slice(start, start + ROWS_PER_STATEMENT).flatMap(toRow)).changes;
+    for (; start + ROWS_PER_STATEMENT <= events.length; start += ROWS_PER_STATEMENT) {
+      for (const id of (insertMany as Database.Statement).all(events.slice(start, start + ROWS_PER_STATEMENT).flatMap(toRow))) inserted.add(id as string);
     }
-    for (const record of records.slice(start)) added += (insertOne as Database.Statement).run(toRow(record)).changes;
-    return added;
+    for (const event of events.slice(start)) {
+      for (const id of (insertOne as Database.Statement).all(toRow(event))) inserted.add(id as string);
+    }
+    // An id inserted once may appear twice in one batch: the first copy is the stored one.
+    const added = events.filter((event) => inserted.delete(event.eventId));
+    rollups?.add(added);
+    return added.length;
   });
   const newest = db.prepare(
     'SELECT id, record FROM events WHERE id > ? AND (? IS NULL OR app_id = ?) ORDER BY id DESC LIMIT ?',
   );
   const countAll = db.prepare('SELECT COUNT(*) FROM events').pluck();
   return {
-    insert: (records) => (records.length === 0 ? 0 : insertAll(records)),
+    // IMMEDIATE: the roll-ups read before they write, and another writer (an import next to the
+    // service) must not change what they read in between.
+    insert: (events) => (events.length === 0 ? 0 : insertAll.immediate(events)),
     tail: ({ appId, limit, afterId }) => {
       const rows = (newest.all(afterId ?? 0, appId ?? null, appId ?? null, limit) as Array<{ id: number; record: string }>).reverse();
       return {
@@ -141,4 +160,38 @@ export function openEventStore(file: string, options: { readonly?: boolean } = {
     count: () => countAll.get() as number,
     close: () => db.close(),
   };
+}
+
+/**
+ * Opens the local store file (creating it, with its schema, and building the roll-ups of a store
+ * written before them, unless `readonly`). Errors are `StorageOpenError`s naming the file.
+ */
+export function openEventStoreDatabase(file: string, options: { readonly?: boolean } = {}): Database.Database {
+  const readonly = options.readonly ?? false;
+  return openDatabaseFile(file, {
+    kind: 'local store',
+    schema: SCHEMA,
+    readonly,
+    setUp: (connection) => {
+      connection.pragma('busy_timeout = 5000');
+      if (!readonly) {
+        connection.pragma('journal_mode = WAL');
+        connection.pragma('synchronous = NORMAL');
+        connection.exec(SCHEMA);
+        migrateToRollups(connection);
+      }
+    },
+  });
+}
+
+/** Builds the roll-ups of a store written before they existed (see `ROLLUPS_VERSION`), once. */
+function migrateToRollups(db: Database.Database): void {
+  const version = () => db.pragma('user_version', { simple: true }) as number;
+  if (version() >= ROLLUPS_VERSION) return;
+  db.transaction(() => {
+    if (version() >= ROLLUPS_VERSION) return;
+    db.exec(MIGRATE_TO_ROLLUPS);
+    createKpiRollups(db).rebuild();
+    db.pragma(`user_version = ${ROLLUPS_VERSION}`);
+  }).immediate();
 }

@@ -48,7 +48,7 @@ export function createKpiOracle(input: readonly OracleEvent[]): KpiQueries {
       }
       return [...byApp.values()].sort((a, b) => (a.appId < b.appId ? -1 : 1));
     },
-    lifetimeUsers: (appId) => new Set(ofApp(appId).map((e) => e.clientId)).size,
+    lifetimeUsers: (appId, asOf) => new Set(ofApp(appId).filter((e) => e.day <= asOf).map((e) => e.clientId)).size,
     daily(appId: string, range: DayRange): DailyKpis[] {
       const active = activeDays(appId);
       const purchases = firstPurchase(appId);
