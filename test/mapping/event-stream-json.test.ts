@@ -3,6 +3,7 @@ import path from 'node:path';
 import { detectClientSdk } from '../../src/legacy/client-sdk';
 import type { ClientSdk, LegacyClientContext, LegacyEventsBody } from '../../src/legacy/types';
 import type { EventEnvelope } from '../../src/mapping/event-envelope';
+import { kpiEventFromEnvelope, kpiEventFromRecord } from '../../src/kpis/kpi-event';
 import { createEventStreamSerializer } from '../../src/mapping/event-stream-json';
 import { toEventStreamRecord } from '../support/event-stream-oracle';
 import { mapLegacyRequest } from '../../src/mapping/map-legacy-request';
@@ -34,6 +35,11 @@ describe('createEventStreamSerializer', () => {
     expect(envelopes.length).toBeGreaterThan(0);
     const toRecordJson = createEventStreamSerializer();
     for (const envelope of envelopes) expect(toRecordJson(envelope)).toBe(JSON.stringify(toEventStreamRecord(envelope)));
+  });
+
+  it.each(allEnvelopes())('%s: live events and their records give the KPIs the same facts', (_name, envelopes) => {
+    const toRecordJson = createEventStreamSerializer();
+    for (const envelope of envelopes) expect(kpiEventFromEnvelope(envelope)).toEqual(kpiEventFromRecord(JSON.parse(toRecordJson(envelope))));
   });
 
   it('does not reuse one request’s application part for another that shares the endpoint object', () => {
