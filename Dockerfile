@@ -23,6 +23,8 @@ COPY --from=build --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/schemas ./schemas
+# The dashboard's page, served as is (no build step) beside dist/.
+COPY --chown=node:node web ./web
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
