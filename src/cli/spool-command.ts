@@ -1,14 +1,15 @@
-import { parseArgs } from 'node:util';
 import { sinkNames, type Config } from '../config';
 import { checkSpool, listDeadLetters, listUndecodableRows, requeueDeadLetters, spoolStats } from '../spool/spool-admin';
 import { openSpoolDatabase, spoolPath } from '../spool/spool-database';
 import { describeError, errorCode, isDamagedDatabaseError, StorageDamagedError, StorageError } from '../storage-error';
+import type { Output } from './output';
+import { formatTable } from './text-table';
 
-/** Where a command writes; injectable for tests. */
-export interface Output {
-  out(text: string): void;
-  err(text: string): void;
-}
+/** One `ma2pinpoint spool …` command, its arguments already parsed. */
+export type SpoolRequest =
+  | { readonly command: 'stats'; readonly json: boolean }
+  | { readonly command: 'dead-letters' | 'undecodable'; readonly json: boolean; readonly sink?: string; readonly limit: number }
+  | { readonly command: 'requeue'; readonly ids: 'all' | readonly number[] };
 
 function formatAge(ms: number | null): string {
   if (ms === null) return '-';
@@ -18,20 +19,15 @@ function formatAge(ms: number | null): string {
   return `${Math.round(ms / 3_600_000)}h`;
 }
 
-function table(rows: string[][]): string {
-  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
-}
-
 /**
- * `ma2pinpoint spool stats|dead-letters|requeue`: inspect and repair the spool of `DATA_DIR`,
- * also while the service runs. Returns the exit code. A spool that cannot be opened, or is
- * damaged, is one line on stderr naming the file, the cause and what to do, and exit code 1.
+ * `ma2pinpoint spool stats|dead-letters|undecodable|requeue`: inspect and repair the spool of
+ * `DATA_DIR`, also while the service runs. Returns the exit code. A spool that cannot be opened,
+ * or is damaged, is one line on stderr naming the file, the cause and what to do, and exit code 1.
  */
-export function runSpoolCommand(args: string[], config: Config, io: Output): number {
+export function runSpoolCommand(request: SpoolRequest, config: Config, io: Output): number {
   const file = spoolPath(config.spool.dataDir);
   try {
-    return runOnSpool(file, args, config, io);
+    return runOnSpool(file, request, config, io);
   } catch (err: unknown) {
     if (err instanceof StorageError) {
       io.err(err.message);
@@ -46,21 +42,10 @@ export function runSpoolCommand(args: string[], config: Config, io: Output): num
   }
 }
 
-function runOnSpool(file: string, args: string[], config: Config, io: Output): number {
-  const [sub, ...rest] = args;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      all: { type: 'boolean', default: false },
-      sink: { type: 'string' },
-      limit: { type: 'string', default: '100' },
-    },
-  });
+function runOnSpool(file: string, request: SpoolRequest, config: Config, io: Output): number {
   const db = openSpoolDatabase(file, config.spool.sync);
   try {
-    switch (sub) {
+    switch (request.command) {
       case 'stats': {
         // Numbers read from a damaged file mean nothing: say it is damaged instead.
         const damage = checkSpool(db, file);
@@ -69,11 +54,11 @@ function runOnSpool(file: string, args: string[], config: Config, io: Output): n
           return 1;
         }
         const stats = spoolStats(db, sinkNames(config), Date.now());
-        if (values.json) io.out(JSON.stringify(stats, null, 2));
+        if (request.json) io.out(JSON.stringify(stats, null, 2));
         else {
           io.out(`stored events: ${stats.storedEvents}`);
           io.out(
-            table([
+            formatTable([
               ['SINK', 'DEPTH', 'RETRIES', 'OLDEST', 'DEAD LETTERS'],
               ...stats.sinks.map((s) => [s.sink, String(s.depth), String(s.retries), formatAge(s.oldestAgeMs), String(s.deadLetters)]),
             ]),
@@ -84,12 +69,12 @@ function runOnSpool(file: string, args: string[], config: Config, io: Output): n
         return 0;
       }
       case 'dead-letters': {
-        const letters = listDeadLetters(db, { ...(values.sink ? { sink: values.sink } : {}), limit: Number(values.limit) || 100 });
-        if (values.json) io.out(JSON.stringify(letters, null, 2));
+        const letters = listDeadLetters(db, { ...(request.sink !== undefined ? { sink: request.sink } : {}), limit: request.limit });
+        if (request.json) io.out(JSON.stringify(letters, null, 2));
         else if (letters.length === 0) io.out('no dead letters');
         else
           io.out(
-            table([
+            formatTable([
               ['ID', 'SINK', 'FAILED AT', 'APP', 'EVENT TYPE', 'EVENT ID', 'MESSAGE'],
               ...letters.map((l) => [String(l.id), l.sink, l.failedAt, l.applicationId, l.eventType, l.eventId, l.message]),
             ]),
@@ -97,28 +82,17 @@ function runOnSpool(file: string, args: string[], config: Config, io: Output): n
         return 0;
       }
       case 'undecodable': {
-        const rows = listUndecodableRows(db, { ...(values.sink ? { sink: values.sink } : {}), limit: Number(values.limit) || 100 });
-        if (values.json) io.out(JSON.stringify(rows, null, 2));
+        const rows = listUndecodableRows(db, { ...(request.sink !== undefined ? { sink: request.sink } : {}), limit: request.limit });
+        if (request.json) io.out(JSON.stringify(rows, null, 2));
         else if (rows.length === 0) io.out('no undecodable rows');
-        else io.out(table([['SINK', 'SEQ', 'FOUND AT', 'REASON'], ...rows.map((r) => [r.sink, String(r.seq), r.foundAt, r.reason])]));
+        else io.out(formatTable([['SINK', 'SEQ', 'FOUND AT', 'REASON'], ...rows.map((r) => [r.sink, String(r.seq), r.foundAt, r.reason])]));
         return 0;
       }
       case 'requeue': {
-        const ids = positionals.map(Number);
-        if (!values.all && (ids.length === 0 || ids.some((id) => !Number.isInteger(id)))) {
-          io.err('Usage: ma2pinpoint spool requeue --all | ID...');
-          return 2;
-        }
-        const count = requeueDeadLetters(db, values.all ? 'all' : ids);
+        const count = requeueDeadLetters(db, request.ids);
         io.out(`requeued ${count} dead letter(s)`);
         return 0;
       }
-      case undefined:
-      default:
-        io.err(
-          'Usage: ma2pinpoint spool stats [--json] | dead-letters [--json] [--sink S] [--limit N] | undecodable [--json] [--sink S] | requeue --all | ID...',
-        );
-        return 2;
     }
   } finally {
     db.close();
