@@ -14,9 +14,10 @@ const charts = new Map();
 /**
  * Draws (or updates) a chart on `canvas`: one line or bar dataset per series, over `dates`.
  * `format` renders a value for the axis and, unless `tooltipFormat` is given, the tooltips;
- * `integer` keeps the axis on whole numbers (counts); `summary` becomes the canvas's accessible name.
+ * `integer` keeps the axis on whole numbers (counts); `max` caps it (a ratio's 100%); `summary`
+ * becomes the canvas's accessible name.
  */
-export function drawChart(canvas, { type, dates, series, format, tooltipFormat = format, summary, stacked = false, integer = false }) {
+export function drawChart(canvas, { type, dates, series, format, tooltipFormat = format, summary, stacked = false, integer = false, max }) {
   const data = {
     labels: dates.map(shortDate),
     datasets: series.map((s, i) => {
@@ -45,7 +46,7 @@ export function drawChart(canvas, { type, dates, series, format, tooltipFormat =
     },
     scales: {
       x: { stacked, ticks: { maxRotation: 0, autoSkipPadding: 12 }, grid: { display: false } },
-      y: { stacked, beginAtZero: true, grace: '5%', ticks: { callback: (value) => format(value), precision: integer ? 0 : undefined } },
+      y: { stacked, beginAtZero: true, max, grace: '5%', ticks: { callback: (value) => format(value), precision: integer ? 0 : undefined } },
     },
   };
   canvas.setAttribute('aria-label', summary);

@@ -88,6 +88,7 @@ async function all(requests) {
 }
 
 function handleFailure(error) {
+  delete report.dataset.query;
   if (error instanceof UnauthorizedError) askForToken();
   else {
     report.hidden = true;
@@ -163,6 +164,8 @@ async function load() {
     render({ lifetime, top, series, retention, eventSeries: new Map(events.map((answer) => [answer.event, answer.series])) });
     clearErrors();
     byId('token').hidden = true;
+    // What the report shows, for a reader (or a test) that must know which query it is.
+    report.dataset.query = new URLSearchParams(query).toString();
     report.hidden = false;
     setStatus(`Updated ${new Date().toLocaleTimeString()}.`);
   } catch (error) {
@@ -223,6 +226,7 @@ function render({ lifetime, top, series, retention, eventSeries }) {
     type: 'line',
     dates,
     format: formatPercent,
+    max: 1,
     series: [{ label: 'Sticky factor', values: values(sticky), color: '#7e22ce' }],
     summary: `Sticky factor (DAU divided by MAU) per day; ${formatPercent(sticky.series.at(-1).value)} on ${lastDate}.`,
   });
