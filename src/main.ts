@@ -1,5 +1,6 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createServiceServer } from './app';
+import { composeAdmin, type AdminParts } from './composition/admin';
 import { ConfigError, loadConfig, sinkNames } from './config';
 import { createDeps } from './deps';
 import { eventStorePath } from './local-store/event-store';
@@ -30,7 +31,7 @@ function startFailure(err: unknown, dataDir: string): LogFields {
   };
 }
 
-/** Starts the service: config → deps → listen; SIGTERM/SIGINT stop it cleanly. */
+/** Starts the service: config → deps → listen (ingest, then admin); SIGTERM/SIGINT stop it cleanly. */
 export function startService(env: NodeJS.ProcessEnv): void {
   let config;
   try {
@@ -52,26 +53,58 @@ export function startService(env: NodeJS.ProcessEnv): void {
     logger.error('cannot start', startFailure(err, config.spool.dataDir));
     process.exit(1);
   }
+  const started = deps;
+  /** Ends start-up with exit code 1 once the spool is closed (nothing was acknowledged yet). */
+  const fail = (): void => {
+    void started.close().finally(() => process.exit(1));
+  };
+  let admin: AdminParts | undefined;
+  try {
+    // After createDeps: its delivery side has created and migrated events.db by now.
+    admin = config.admin.port === 'off' ? undefined : composeAdmin(config, logger);
+  } catch (err: unknown) {
+    logger.error('cannot start', startFailure(err, config.spool.dataDir));
+    fail();
+    return;
+  }
+  /** The admin port, on its own server, so stored data is never served on the ingest port. */
+  const listenAdmin = (parts: AdminParts, adminHost: string, adminPort: number): Server => {
+    const listening: Server = createServer(parts.handler).listen(adminPort, adminHost, () => {
+      const address = listening.address();
+      logger.info('admin listening', { host: adminHost, port: typeof address === 'object' && address ? address.port : adminPort });
+    });
+    listening.on('error', (err: NodeJS.ErrnoException) => {
+      logger.error('cannot listen', { server: 'admin', host: adminHost, port: adminPort, error: err.code, reason: err.message });
+      fail();
+    });
+    return listening;
+  };
+  let stopping = false;
+  let adminServer: Server | undefined;
   const server: Server = createServiceServer(deps.app).listen(configuredPort, host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : configuredPort;
     logger.info('listening', { host, port, ackMode: config.ackMode, sinks: sinkNames(config) });
+    if (admin && config.admin.port !== 'off' && !stopping) adminServer = listenAdmin(admin, config.admin.host, config.admin.port);
   });
   // A port already taken (or not ours to bind) is an operator error: say so in one log line, not a stack.
   server.on('error', (err: NodeJS.ErrnoException) => {
     logger.error('cannot listen', { host, port: configuredPort, error: err.code, reason: err.message });
-    void deps.close().finally(() => process.exit(1));
+    fail();
   });
-  let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     logger.info('stopping', { signal });
+    // The admin port holds no work in flight worth waiting for: its answers are computed synchronously.
+    adminServer?.close();
+    adminServer?.closeAllConnections();
     // Stop accepting, let in-flight requests finish, then flush the spool within the grace time.
     server.close(() => {
-      void deps.close(shutdownGraceMs).then(
+      void started.close(shutdownGraceMs).then(
         () => {
-          logger.info('stopped', { storedEvents: deps.spool?.storedEvents() });
+          admin?.close();
+          logger.info('stopped', { storedEvents: started.spool?.storedEvents() });
           process.exit(0);
         },
         (err: unknown) => {

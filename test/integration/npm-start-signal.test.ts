@@ -61,7 +61,7 @@ describe('npm start passes signals to the service', () => {
     const temp = makeTempDir();
     const npm = spawn('npm', ['start', '--ignore-scripts'], {
       cwd: ROOT,
-      env: { ...process.env, DATA_DIR: temp.dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      env: { ...process.env, DATA_DIR: temp.dir, PORT: '0', ADMIN_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => npm.on('exit', (code, sig) => resolve({ code, signal: sig })));

@@ -1,7 +1,8 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { createApp, createServiceServer } from '../../src/app';
+import { composeAdmin } from '../../src/composition/admin';
 import { loadConfig } from '../../src/config';
 import { createDeps, type Deps } from '../../src/deps';
 import { silentLogger, type Logger } from '../../src/logger';
@@ -10,6 +11,8 @@ import { STAND_IN_CREDENTIALS, startPinpointStandIn, type PinpointStandIn } from
 /** The real service listening on a loopback port inside the test process. */
 export interface InProcessProxy {
   url: string;
+  /** The admin port (KPI API, dashboard), when `env` has `ADMIN_PORT` (`'0'`: any free port). */
+  adminUrl?: string;
   /** The same app, for supertest (`request(proxy.app)`). */
   app: Express;
   deps: Deps;
@@ -22,30 +25,50 @@ export function pinpointStandInEnv(standIn: PinpointStandIn): Record<string, str
   return { SINK: 'pinpoint', PINPOINT_ENDPOINT: standIn.url };
 }
 
+/** Listens on `port` of `host` and resolves once it does. */
+function listen(server: Server, port: number, host: string): Promise<Server> {
+  return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
+}
+
+/** Closes a server and every connection it holds. */
+async function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+
 /**
  * Starts the service from an environment, any ack mode or sink, wired exactly as `main.ts`
- * wires it (`loadConfig` + `createDeps`), signing with the stand-in's keys. Quiet, loopback
- * only, us-east-1 and delivering inline (the worker thread runs only from the build, and explicit
- * credentials cannot cross to it) unless `env` says otherwise; logs go to `logger`.
+ * wires it (`loadConfig` + `createDeps`, then `composeAdmin` on the admin port when `env` names
+ * `ADMIN_PORT`), signing with the stand-in's keys. Quiet, loopback only, us-east-1 and delivering
+ * inline (the worker thread runs only from the build, and explicit credentials cannot cross to
+ * it) unless `env` says otherwise; logs go to `logger`.
  */
 export async function startInProcessProxy(env: Record<string, string>, logger: Logger = silentLogger): Promise<InProcessProxy> {
   const config = loadConfig({ LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', AWS_REGION: 'us-east-1', DELIVERY_THREAD: 'inline', ...env });
   const deps = createDeps(config, logger, { credentials: { ...STAND_IN_CREDENTIALS } });
   const app = createApp(deps.app);
-  const server: Server = await new Promise((resolve) => {
-    const s = createServiceServer(deps.app).listen(config.http.port, config.http.host, () => resolve(s));
-  });
+  const server = await listen(createServiceServer(deps.app), config.http.port, config.http.host);
   const { port } = server.address() as AddressInfo;
+  const adminPort = env['ADMIN_PORT'] === undefined ? 'off' : config.admin.port;
+  const admin = adminPort === 'off' ? undefined : composeAdmin(config, logger);
+  const adminServer = admin && adminPort !== 'off' ? await listen(createServer(admin.handler), adminPort, config.admin.host) : undefined;
   return {
     url: `http://127.0.0.1:${port}`,
+    ...(adminServer ? { adminUrl: `http://${hostForUrl(config.admin.host)}:${(adminServer.address() as AddressInfo).port}` } : {}),
     app,
     deps,
     async close(graceMs = 0) {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      if (adminServer) await closeServer(adminServer);
+      await closeServer(server);
       await deps.close(graceMs);
+      admin?.close();
     },
   };
+}
+
+/** A host as it appears in a URL: IPv6 addresses in brackets. */
+function hostForUrl(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
 /** The Pinpoint stand-in and the ACK_MODE=upstream proxy in front of it that a test file shares. */

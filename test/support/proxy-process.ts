@@ -47,11 +47,13 @@ export interface ProcessResult {
 
 /**
  * Runs a built entry point to its end, as an operator would (`node dist/cli/main.js spool stats`,
- * or `node dist/main.js`), with only `env` and PATH in its environment; killed after `timeoutMs`.
+ * or `node dist/main.js`), with only `env` and PATH in its environment (and, for the service,
+ * `ADMIN_PORT=0` unless `env` sets it); killed after `timeoutMs`.
  */
 export function runToExit(entry: 'cli' | 'service', args: readonly string[], env: Record<string, string>, timeoutMs = 15_000): Promise<ProcessResult> {
   const child = spawn(process.execPath, [entry === 'cli' ? CLI : MAIN, ...args], {
-    env: { PATH: process.env['PATH'] ?? '', ...env },
+    // The service's admin port on any free port unless `env` names one: test files run in parallel.
+    env: { PATH: process.env['PATH'] ?? '', ...(entry === 'service' ? { ADMIN_PORT: '0' } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -69,12 +71,13 @@ export function runToExit(entry: 'cli' | 'service', args: readonly string[], env
 }
 
 /**
- * Starts `node dist/main.js` with `env` on a free port and waits for its `listening` line
- * (logged at info, the default level here). The caller must kill the child when done.
+ * Starts `node dist/main.js` with `env` on a free port (its admin port on another, unless `env`
+ * says otherwise) and waits for its `listening` line (logged at info, the default level here).
+ * The caller must kill the child when done.
  */
 export function startProxyProcess(env: Record<string, string>): Promise<ProxyProcess> {
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Array<Record<string, unknown>> = [];
