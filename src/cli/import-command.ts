@@ -35,11 +35,12 @@ function formatSummary(summary: ImportSummary): string[] {
         ['imported', String(summary.imported)],
         ['already present', String(summary.alreadyPresent)],
         ['skipped', String(skipped.reduce((sum, [, count]) => sum + count, 0))],
-        ...(summary.droppedValues > 0 ? [['values left out', `${summary.droppedValues} (attribute values not strings, metric values not finite numbers)`]] : []),
+        ['values left out', String(summary.droppedValues)],
       ],
       ['left', 'right'],
     ),
   ];
+  if (summary.droppedValues > 0) lines.push('(values left out: attribute values that are not strings, metric values that are not finite numbers; their events are imported)');
   if (skipped.length > 0) {
     lines.push('', formatTable([['SKIPPED BECAUSE', 'RECORDS'], ...skipped.sort(([, a], [, b]) => b - a).map(([reason, count]) => [reason, String(count)])], ['left', 'right']));
     lines.push('', 'first skipped records:', ...summary.skippedExamples.map((s) => `  ${s.file}:${s.line}  ${s.reason}`));

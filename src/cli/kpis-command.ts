@@ -28,7 +28,7 @@ export interface KpisOptions {
   readonly app: string;
   readonly from?: string;
   readonly to?: string;
-  /** KPI names; none (and no events) means every KPI. */
+  /** KPI names; none means every KPI. */
   readonly kpis?: readonly string[];
   /** Custom event types to count. */
   readonly events?: readonly string[];
@@ -48,11 +48,10 @@ export interface KpisContext {
   readonly io: Output;
 }
 
-/** The KPIs asked for: the names given, deduplicated in order; all of them when neither KPIs nor events are. */
+/** The KPIs asked for: the names given, deduplicated in order; all of them when none is given. */
 function kpisAsked(options: KpisOptions): KpiName[] {
   const names = options.kpis ?? [];
-  if (names.length === 0) return (options.events ?? []).length === 0 ? [...KPI_NAMES] : [];
-  return [...new Set(names.map(kpiOfName))];
+  return names.length === 0 ? [...KPI_NAMES] : [...new Set(names.map(kpiOfName))];
 }
 
 function formatValue(value: number | undefined, money: boolean): string {
