@@ -71,7 +71,7 @@ function validSession(session: unknown): EventStreamRecord['session'] {
  *
  * Required: `event_type` (a non-empty string), `event_timestamp` (integer Unix ms),
  * `application.app_id` and `client.client_id` (non-empty strings); records without them are
- * skipped (Pinpoint's email and SMS events, which have no client, among them). Defaults:
+ * skipped: the KPIs count devices, per application. Defaults:
  * `arrival_timestamp` is `event_timestamp` when absent (the KPIs never read it);
  * `attributes` and `metrics` are `{}` when absent. Values the KPIs cannot use are left out, the
  * event kept: attribute values that are not strings, metric values that are not finite numbers,
