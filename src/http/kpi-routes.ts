@@ -14,6 +14,20 @@ export interface KpiRoutesDeps {
   logger: Logger;
 }
 
+/** A path that names no KPI: 404, not 400, since the resource does not exist. */
+class UnknownKpiError extends KpiRequestError {}
+
+/** The KPI a request path names, or an `UnknownKpiError` listing the known paths. */
+function knownKpi(path: string): KpiName {
+  try {
+    return kpiOfPath(path);
+  } catch (err: unknown) {
+    if (err instanceof KpiRequestError) throw new UnknownKpiError(err.message);
+    throw err;
+  }
+}
+
+/** The 503's message: where the numbers would come from, so the operator knows what to configure. */
 const NO_STORE =
   'no local store: the KPIs are computed from the events the local sink stores in DATA_DIR/events.db (SINK=local, or import history with ma2pinpoint import), and there was none at start-up';
 
@@ -68,17 +82,4 @@ export function createKpiRouter(deps: KpiRoutesDeps): Router {
   });
 
   return router;
-}
-
-/** A path that names no KPI: 404, not 400, since the resource does not exist. */
-class UnknownKpiError extends KpiRequestError {}
-
-/** The KPI a request path names, or an `UnknownKpiError` listing the known paths. */
-function knownKpi(path: string): KpiName {
-  try {
-    return kpiOfPath(path);
-  } catch (err: unknown) {
-    if (err instanceof KpiRequestError) throw new UnknownKpiError(err.message);
-    throw err;
-  }
 }
