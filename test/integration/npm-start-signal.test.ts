@@ -73,15 +73,16 @@ describe('npm start passes signals to the service', () => {
     npm.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     let service: number | undefined;
     try {
-      await waitFor(() => logs.some((l) => l['message'] === 'listening'), 30_000, `listening (stderr: ${stderr})`);
+      // Up once both ports listen: the ingest port, then the admin port.
+      await waitFor(() => logs.some((l) => l['message'] === 'admin listening'), 30_000, `admin listening (stderr: ${stderr})`);
       service = findService(npm.pid as number);
       expect(service).toEqual(expect.any(Number));
 
       npm.kill(signal);
       const result = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('npm still running'), 15_000))]);
       expect(result).toEqual({ code: 0, signal: null });
-      expect(logs.map((l) => l['message'])).toEqual(['listening', 'stopping', 'stopped']);
-      expect(logs[1]).toEqual(expect.objectContaining({ signal }));
+      expect(logs.map((l) => l['message'])).toEqual(['listening', 'admin listening', 'stopping', 'stopped']);
+      expect(logs[2]).toEqual(expect.objectContaining({ signal }));
       await waitFor(() => !isRunning(service as number), 5_000, 'the service process to end').catch(() => undefined);
       expect({ service, running: isRunning(service as number) }).toEqual({ service, running: false });
     } finally {
