@@ -149,7 +149,15 @@ export function openEventStore(file: string, options: EventStoreOptions = {}): E
   return {
     // IMMEDIATE: the roll-ups read before they write, and another writer (an import next to the
     // service) must not change what they read in between.
-    insert: (events) => (events.length === 0 ? 0 : insertAll.immediate(events)),
+    insert(events) {
+      if (events.length === 0) return 0;
+      try {
+        return insertAll.immediate(events);
+      } catch (err: unknown) {
+        rollups?.forget();
+        throw err;
+      }
+    },
     tail: ({ appId, limit, afterId }) => {
       const rows = (newest.all(afterId ?? 0, appId ?? null, appId ?? null, limit) as Array<{ id: number; record: string }>).reverse();
       return {

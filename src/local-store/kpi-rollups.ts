@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { ITEM_PRICE, kpiEventFromRecord, NO_CURRENCY, PURCHASE, SESSION_START, SESSION_STOP, type KpiEvent } from '../kpis/kpi-event';
 import type { EventStreamRecord } from '../mapping/event-stream-record';
+import { ClientCache, type ClientState } from './client-cache';
 
 /** The counters of `kpi_daily`, in column order. */
 export const DAILY_COLUMNS = [
@@ -22,6 +23,9 @@ export const DAILY_COLUMNS = [
 ] as const;
 
 type DailyColumn = (typeof DAILY_COLUMNS)[number];
+
+/** Index of each column in a day's deltas. */
+const COLUMN = Object.fromEntries(DAILY_COLUMNS.map((column, i) => [column, i])) as Record<DailyColumn, number>;
 
 
 /**
@@ -98,6 +102,10 @@ const ROLLUP_TABLES = ['kpi_clients', 'kpi_active_days', 'kpi_daily', 'kpi_event
 const MAU_DAYS = 30;
 const RETENTION_DAYS = [1, 3, 5, 7] as const;
 const RETENTION_WEEKS = [1, 2, 3] as const;
+/** Rows per multi-row INSERT of new active days (one statement call per 50 rows instead of 50). */
+const ACTIVE_ROWS_PER_STATEMENT = 50;
+/** Active days the client cache may hold (some tens of MB at most). */
+const CACHED_DAYS = 1_000_000;
 /** How far around a new active day the neighbours that decide its effects can be. */
 const NEIGHBOURHOOD = MAU_DAYS - 1;
 
@@ -106,63 +114,91 @@ function weekWindow(cohort: number, week: number): [number, number] {
   return [cohort + 7 * week - 6, cohort + 7 * week];
 }
 
-/** A client's first days, as loaded and as changed by the batch. */
-interface ClientState {
-  readonly appId: string;
-  readonly clientId: string;
-  firstSeen: number;
-  firstSession: number | null;
-  firstPurchase: number | null;
+/** Sum, min and max of one metric. */
+interface MetricTotals {
+  sum: number;
+  min: number;
+  max: number;
 }
 
-/** The changes one batch makes, added up before they are written. */
-class BatchTotals {
-  readonly clients = new Map<string, ClientState>();
-  readonly daily = new Map<string, { appId: string; day: number; deltas: Map<DailyColumn, number> }>();
-  readonly eventTypes = new Map<string, { appId: string; eventType: string; day: number; count: number }>();
-  readonly metrics = new Map<string, { appId: string; eventType: string; day: number; metric: string; sum: number; min: number; max: number }>();
-  readonly revenue = new Map<string, { appId: string; day: number; currency: string; amount: number; purchases: number }>();
+/** Events of one type on one day. */
+interface EventTypeTotals {
+  count: number;
+  readonly metrics: Map<string, MetricTotals>;
+}
 
-  addDaily(appId: string, day: number, column: DailyColumn, delta: number): void {
-    const key = `${appId}\u0000${day}`;
-    let entry = this.daily.get(key);
-    if (!entry) {
-      entry = { appId, day, deltas: new Map() };
-      this.daily.set(key, entry);
-    }
-    entry.deltas.set(column, (entry.deltas.get(column) ?? 0) + delta);
+/**
+ * The changes one batch makes, added up before they are written. Nested maps rather than joined
+ * string keys: these run for every event, and ~30 times per new active day.
+ */
+class BatchTotals {
+  /** Clients whose first days changed, to be written. */
+  readonly changedClients = new Set<ClientState>();
+  /** New rows of `kpi_active_days`, flattened (app, client, day, app, client, day, …). */
+  readonly newActiveDays: Array<string | number> = [];
+  /** app → day → a delta per `DAILY_COLUMNS` entry. */
+  readonly daily = new Map<string, Map<number, number[]>>();
+  /** app → event type → day → totals. */
+  readonly eventTypes = new Map<string, Map<string, Map<number, EventTypeTotals>>>();
+  /** app → day → currency → revenue. */
+  readonly revenue = new Map<string, Map<number, Map<string, { amount: number; purchases: number }>>>();
+
+  /** The day deltas of one app (pass to `at`). */
+  dailyOf(appId: string): Map<number, number[]> {
+    return getOrAdd(this.daily, appId, () => new Map<number, number[]>());
+  }
+
+  /** Adds `delta` to a column (`COLUMN`) of a day of an app's deltas (`dailyOf`). */
+  bump(days: Map<number, number[]>, day: number, column: number, delta: number): void {
+    const row = getOrAdd(days, day, () => DAILY_COLUMNS.map(() => 0));
+    row[column] = (row[column] ?? 0) + delta;
   }
 
   addEvent(event: KpiEvent): void {
-    const key = `${event.appId}\u0000${event.eventType}\u0000${event.day}`;
-    const counted = this.eventTypes.get(key);
-    if (counted) counted.count += 1;
-    else this.eventTypes.set(key, { appId: event.appId, eventType: event.eventType, day: event.day, count: 1 });
-    for (const [metric, value] of Object.entries(event.metrics)) {
-      const metricKey = `${key}\u0000${metric}`;
-      const m = this.metrics.get(metricKey);
+    const types = getOrAdd(this.eventTypes, event.appId, () => new Map<string, Map<number, EventTypeTotals>>());
+    const days = getOrAdd(types, event.eventType, () => new Map<number, EventTypeTotals>());
+    const totals = getOrAdd(days, event.day, (): EventTypeTotals => ({ count: 0, metrics: new Map() }));
+    totals.count += 1;
+    for (const metric in event.metrics) {
+      const value = event.metrics[metric] as number;
+      const m = totals.metrics.get(metric);
       if (m) {
         m.sum += value;
         m.min = Math.min(m.min, value);
         m.max = Math.max(m.max, value);
       } else {
-        this.metrics.set(metricKey, { appId: event.appId, eventType: event.eventType, day: event.day, metric, sum: value, min: value, max: value });
+        totals.metrics.set(metric, { sum: value, min: value, max: value });
       }
     }
   }
 
   addPurchase(event: KpiEvent): void {
-    const currency = event.currency ?? NO_CURRENCY;
-    const key = `${event.appId}\u0000${event.day}\u0000${currency}`;
-    const amount = event.metrics[ITEM_PRICE] ?? 0;
-    const known = this.revenue.get(key);
-    if (known) {
-      known.amount += amount;
-      known.purchases += 1;
-    } else {
-      this.revenue.set(key, { appId: event.appId, day: event.day, currency, amount, purchases: 1 });
-    }
+    const days = getOrAdd(this.revenue, event.appId, () => new Map<number, Map<string, { amount: number; purchases: number }>>());
+    const currencies = getOrAdd(days, event.day, () => new Map<string, { amount: number; purchases: number }>());
+    const totals = getOrAdd(currencies, event.currency ?? NO_CURRENCY, () => ({ amount: 0, purchases: 0 }));
+    totals.amount += event.metrics[ITEM_PRICE] ?? 0;
+    totals.purchases += 1;
   }
+}
+
+function getOrAdd<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** A client's active days within `NEIGHBOURHOOD` of `x`, ascending. */
+function nearbyDays(active: Set<number>, x: number): number[] {
+  const nearby: number[] = [];
+  if (active.size <= 2 * NEIGHBOURHOOD) {
+    for (const day of active) if (day >= x - NEIGHBOURHOOD && day <= x + NEIGHBOURHOOD) nearby.push(day);
+    return nearby.sort((a, b) => a - b);
+  }
+  for (let day = x - NEIGHBOURHOOD; day <= x + NEIGHBOURHOOD; day += 1) if (active.has(day)) nearby.push(day);
+  return nearby;
 }
 
 /** Keeps the roll-ups of one connection; call inside the transaction that inserts the events. */
@@ -171,13 +207,22 @@ export interface KpiRollups {
   add(events: readonly KpiEvent[]): void;
   /** Empties the roll-ups and counts every stored event again (a store written before them). */
   rebuild(): void;
+  /** Forgets what it remembers of clients: call when the transaction that added events failed. */
+  forget(): void;
 }
 
 /** The roll-ups over a local store connection whose schema includes `ROLLUP_SCHEMA`. */
 export function createKpiRollups(db: Database.Database): KpiRollups {
   const loadClient = db.prepare('SELECT first_seen, first_session, first_purchase FROM kpi_clients WHERE app_id = ? AND client_id = ?').raw();
-  const activeBetween = db.prepare('SELECT day FROM kpi_active_days WHERE app_id = ? AND client_id = ? AND day BETWEEN ? AND ? ORDER BY day').pluck();
-  const insertActive = db.prepare('INSERT INTO kpi_active_days (app_id, client_id, day) VALUES (?, ?, ?)');
+  const loadActiveDays = db.prepare('SELECT day FROM kpi_active_days WHERE app_id = ? AND client_id = ?').pluck();
+  // Changes when another connection commits: then what the cache holds may be out of date.
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const cache = new ClientCache(CACHED_DAYS);
+  let cachedVersion: number | undefined;
+  const insertActive = (rows: number) =>
+    db.prepare(`INSERT INTO kpi_active_days (app_id, client_id, day) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?)').join(', ')}`);
+  const insertActiveMany = insertActive(ACTIVE_ROWS_PER_STATEMENT);
+  const insertActiveOne = insertActive(1);
   const saveClient = db.prepare(
     `INSERT INTO kpi_clients (app_id, client_id, first_seen, first_session, first_purchase) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (app_id, client_id) DO UPDATE SET first_seen = excluded.first_seen, first_session = excluded.first_session, first_purchase = excluded.first_purchase`,
@@ -200,17 +245,29 @@ export function createKpiRollups(db: Database.Database): KpiRollups {
   );
   const storedRecords = db.prepare('SELECT id, record FROM events WHERE id > ? ORDER BY id LIMIT ?').raw();
 
-  function client(totals: BatchTotals, event: KpiEvent): ClientState {
+  function client(totals: BatchTotals, event: KpiEvent, previous: ClientState | undefined): ClientState {
+    // A request's events come together: most events have the client of the one before.
+    let state = previous?.clientId === event.clientId && previous.appId === event.appId ? previous : undefined;
+    if (state) return seen(totals, state, event.day);
     const key = `${event.appId}\u0000${event.clientId}`;
-    let state = totals.clients.get(key);
+    state = cache.get(key);
     if (!state) {
       const row = loadClient.get(event.appId, event.clientId) as [number, number | null, number | null] | undefined;
+      const activeDays = new Set(row ? (loadActiveDays.all(event.appId, event.clientId) as number[]) : []);
       state = row
-        ? { appId: event.appId, clientId: event.clientId, firstSeen: row[0], firstSession: row[1], firstPurchase: row[2] }
-        : { appId: event.appId, clientId: event.clientId, firstSeen: event.day, firstSession: null, firstPurchase: null };
-      totals.clients.set(key, state);
+        ? { appId: event.appId, clientId: event.clientId, firstSeen: row[0], firstSession: row[1], firstPurchase: row[2], activeDays }
+        : { appId: event.appId, clientId: event.clientId, firstSeen: event.day, firstSession: null, firstPurchase: null, activeDays };
+      if (!row) totals.changedClients.add(state);
+      cache.add(key, state);
     }
-    state.firstSeen = Math.min(state.firstSeen, event.day);
+    return seen(totals, state, event.day);
+  }
+
+  function seen(totals: BatchTotals, state: ClientState, day: number): ClientState {
+    if (day < state.firstSeen) {
+      state.firstSeen = day;
+      totals.changedClients.add(state);
+    }
     return state;
   }
 
@@ -220,38 +277,51 @@ export function createKpiRollups(db: Database.Database): KpiRollups {
    * active day covered, the retention of `x`'s cohort and of the cohorts that `x` is a return to.
    */
   function addActiveDay(totals: BatchTotals, state: ClientState, x: number): void {
-    const { appId, clientId } = state;
-    const nearby = activeBetween.all(appId, clientId, x - NEIGHBOURHOOD, x + NEIGHBOURHOOD) as number[];
-    if (nearby.includes(x)) return;
-    insertActive.run(appId, clientId, x);
-    const active = new Set(nearby);
+    const { appId, clientId, activeDays: active, firstPurchase } = state;
+    if (active.has(x)) return;
+    const nearby = nearbyDays(active, x);
+    totals.newActiveDays.push(appId, clientId, x);
+    active.add(x);
+    cache.grew();
     const activeIn = (from: number, to: number) => nearby.some((day) => day >= from && day <= to);
-    const paidBy = (day: number) => state.firstPurchase !== null && state.firstPurchase <= day;
+    const days = totals.dailyOf(appId);
+    const bump = (day: number, column: number, delta: number) => {
+      totals.bump(days, day, column, delta);
+    };
 
-    totals.addDaily(appId, x, 'dau', 1);
-    if (paidBy(x)) totals.addDaily(appId, x, 'pdau', 1);
-    for (let day = x; day < x + MAU_DAYS; day += 1) {
-      if (activeIn(day - MAU_DAYS + 1, day)) continue;
-      totals.addDaily(appId, day, 'mau', 1);
-      if (paidBy(day)) totals.addDaily(appId, day, 'pmau', 1);
+    bump(x, COLUMN.dau, 1);
+    if (firstPurchase !== null && firstPurchase <= x) bump(x, COLUMN.pdau, 1);
+    // MAU of day d in x…x+29 gains the client unless an earlier active day still covers d (the
+    // latest one before x covers up to it + 29) or a later one already did (from it on).
+    let previous = -Infinity;
+    let next = Infinity;
+    for (const day of nearby) {
+      if (day < x) previous = day;
+      else if (next === Infinity) next = day;
+    }
+    const mauTo = Math.min(x + MAU_DAYS - 1, next - 1);
+    for (let day = Math.max(x, previous + MAU_DAYS); day <= mauTo; day += 1) {
+      bump(day, COLUMN.mau, 1);
+      if (firstPurchase !== null && firstPurchase <= day) bump(day, COLUMN.pmau, 1);
     }
     if (state.firstSession === null || x < state.firstSession) {
-      if (state.firstSession !== null) totals.addDaily(appId, state.firstSession, 'new_users', -1);
-      totals.addDaily(appId, x, 'new_users', 1);
+      if (state.firstSession !== null) bump(state.firstSession, COLUMN.new_users, -1);
+      bump(x, COLUMN.new_users, 1);
       state.firstSession = x;
+      totals.changedClients.add(state);
     }
     for (const n of RETENTION_DAYS) {
-      const column = `retained_day_${n}` as const;
-      if (active.has(x - n)) totals.addDaily(appId, x - n, column, 1);
-      if (active.has(x + n)) totals.addDaily(appId, x, column, 1);
+      const column = COLUMN[`retained_day_${n}`];
+      if (active.has(x - n)) bump(x - n, column, 1);
+      if (active.has(x + n)) bump(x, column, 1);
     }
     for (const n of RETENTION_WEEKS) {
-      const column = `retained_week_${n}` as const;
-      if (activeIn(...weekWindow(x, n))) totals.addDaily(appId, x, column, 1);
+      const column = COLUMN[`retained_week_${n}`];
+      if (activeIn(...weekWindow(x, n))) bump(x, column, 1);
       // Earlier cohorts whose week n holds x, and that had no return in that week before it.
       const [earliest, latest] = [x - 7 * n, x - 7 * n + 6];
       for (const cohort of nearby) {
-        if (cohort >= earliest && cohort <= latest && !activeIn(...weekWindow(cohort, n))) totals.addDaily(appId, cohort, column, 1);
+        if (cohort >= earliest && cohort <= latest && !activeIn(...weekWindow(cohort, n))) bump(cohort, column, 1);
       }
     }
   }
@@ -265,40 +335,59 @@ export function createKpiRollups(db: Database.Database): KpiRollups {
     if (state.firstPurchase !== null && state.firstPurchase <= y) return;
     const until = state.firstPurchase ?? Number.MAX_SAFE_INTEGER;
     state.firstPurchase = y;
-    const { appId, clientId } = state;
-    const active = activeBetween.all(appId, clientId, y - MAU_DAYS + 1, until - 1) as number[];
+    totals.changedClients.add(state);
+    const { appId } = state;
+    const days = totals.dailyOf(appId);
     const covered = new Set<number>();
-    for (const day of active) {
-      if (day >= y) totals.addDaily(appId, day, 'pdau', 1);
+    for (const day of state.activeDays) {
+      if (day < y - MAU_DAYS + 1 || day >= until) continue;
+      if (day >= y) totals.bump(days, day, COLUMN.pdau, 1);
       for (let d = Math.max(day, y); d < Math.min(day + MAU_DAYS, until); d += 1) covered.add(d);
     }
-    for (const day of covered) totals.addDaily(appId, day, 'pmau', 1);
+    for (const day of covered) totals.bump(days, day, COLUMN.pmau, 1);
   }
 
   function write(totals: BatchTotals): void {
-    for (const s of totals.clients.values()) saveClient.run(s.appId, s.clientId, s.firstSeen, s.firstSession, s.firstPurchase);
-    for (const { appId, day, deltas } of totals.daily.values()) {
-      addDaily.run(appId, day, ...DAILY_COLUMNS.map((column) => deltas.get(column) ?? 0));
+    const active = totals.newActiveDays;
+    const perStatement = ACTIVE_ROWS_PER_STATEMENT * 3;
+    let start = 0;
+    for (; start + perStatement <= active.length; start += perStatement) insertActiveMany.run(active.slice(start, start + perStatement));
+    for (; start < active.length; start += 3) insertActiveOne.run(active.slice(start, start + 3));
+    for (const s of totals.changedClients) saveClient.run(s.appId, s.clientId, s.firstSeen, s.firstSession, s.firstPurchase);
+    for (const [appId, days] of totals.daily) for (const [day, deltas] of days) addDaily.run(appId, day, ...deltas);
+    for (const [appId, types] of totals.eventTypes) {
+      for (const [eventType, days] of types) {
+        for (const [day, { count, metrics }] of days) {
+          addEventType.run(appId, eventType, day, count);
+          for (const [metric, m] of metrics) addMetric.run(appId, eventType, day, metric, m.sum, m.min, m.max);
+        }
+      }
     }
-    for (const e of totals.eventTypes.values()) addEventType.run(e.appId, e.eventType, e.day, e.count);
-    for (const m of totals.metrics.values()) addMetric.run(m.appId, m.eventType, m.day, m.metric, m.sum, m.min, m.max);
-    for (const r of totals.revenue.values()) addRevenue.run(r.appId, r.day, r.currency, r.amount, r.purchases);
+    for (const [appId, days] of totals.revenue) {
+      for (const [day, currencies] of days) for (const [currency, r] of currencies) addRevenue.run(appId, day, currency, r.amount, r.purchases);
+    }
   }
 
   function add(events: readonly KpiEvent[]): void {
+    const version = dataVersion.get() as number;
+    if (version !== cachedVersion) cache.clear();
+    cachedVersion = version;
+    cache.startBatch();
     const totals = new BatchTotals();
+    let state: ClientState | undefined;
     for (const event of events) {
-      const state = client(totals, event);
+      state = client(totals, event, state);
       totals.addEvent(event);
       switch (event.eventType) {
         case SESSION_START:
-          totals.addDaily(event.appId, event.day, 'sessions', 1);
+          totals.bump(totals.dailyOf(event.appId), event.day, COLUMN.sessions, 1);
           addActiveDay(totals, state, event.day);
           break;
         case SESSION_STOP:
           if (event.sessionLengthMs !== undefined) {
-            totals.addDaily(event.appId, event.day, 'session_stops', 1);
-            totals.addDaily(event.appId, event.day, 'session_length_ms', event.sessionLengthMs);
+            const days = totals.dailyOf(event.appId);
+            totals.bump(days, event.day, COLUMN.session_stops, 1);
+            totals.bump(days, event.day, COLUMN.session_length_ms, event.sessionLengthMs);
           }
           break;
         case PURCHASE:
@@ -310,11 +399,16 @@ export function createKpiRollups(db: Database.Database): KpiRollups {
       }
     }
     write(totals);
+    cache.trim();
   }
 
   return {
     add,
+    forget: () => {
+      cache.clear();
+    },
     rebuild() {
+      cache.clear();
       for (const table of ROLLUP_TABLES) db.prepare(`DELETE FROM ${table}`).run();
       const page = 5000;
       for (let after = 0; ; ) {
