@@ -43,23 +43,20 @@ export class JsonObjectSplitter {
   private tooLarge = false;
   private line = 1;
   private pieceLine = 1;
-  private atStart = true;
+  /** Bytes taken before the current chunk: a byte order mark counts only at the very start. */
+  private offset = 0;
 
   constructor(private readonly maxObjectBytes: number) {}
 
   /** Takes the next chunk; returns the pieces it completed. */
-  push(input: Buffer): SplitPiece[] {
-    let chunk = input;
-    if (this.atStart && chunk.length > 0) {
-      this.atStart = false;
-      if (chunk.subarray(0, UTF8_BOM.length).equals(UTF8_BOM)) chunk = chunk.subarray(UTF8_BOM.length);
-    }
+  push(chunk: Buffer): SplitPiece[] {
     const done: SplitPiece[] = [];
     let start = 0;
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk[i] as number;
       if (this.mode === 'between') {
         if (byte === NEWLINE) this.line++;
+        else if (this.offset + i < UTF8_BOM.length && byte === UTF8_BOM[this.offset + i]) continue;
         else if (byte === OPEN_BRACE) {
           start = i;
           this.begin('object');
@@ -92,6 +89,7 @@ export class JsonObjectSplitter {
       } else if (byte === NEWLINE) this.cutOff(done);
     }
     if (this.mode !== 'between') this.keep(chunk.subarray(start));
+    this.offset += chunk.length;
     return done;
   }
 

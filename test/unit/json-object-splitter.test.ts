@@ -45,8 +45,12 @@ describe('JsonObjectSplitter', () => {
     expect(objects(pieces)).toEqual(['{"n":2}', '{"n":3}', '{"n":5}']);
   });
 
-  it('skips a UTF-8 byte order mark at the start only', () => {
-    expect(objects(split(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"n":1}')]), 1))).toEqual(['{"n":1}']);
+  it('skips a UTF-8 byte order mark at the start only, whatever the chunk boundaries', () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    for (const chunkSize of [1, 2, Infinity]) {
+      expect(split(Buffer.concat([bom, Buffer.from('{"n":1}')]), chunkSize)).toEqual([{ kind: 'object', line: 1, text: '{"n":1}' }]);
+    }
+    expect(split(Buffer.concat([Buffer.from('{"n":1}\n'), bom, Buffer.from('{"n":2}')])).map((p) => p.kind)).toEqual(['object', 'junk', 'object']);
   });
 
   it('reports an object over the limit without keeping it, and reads the records around it', () => {
