@@ -82,8 +82,8 @@ export async function runImportCommand(options: ImportCommandOptions, context: I
       display.stop();
       store?.close();
     }
+    for (const line of formatSummary(summary)) io.out(line);
   }
-  if (listing.files.length > 0) for (const line of formatSummary(summary)) io.out(line);
   for (const problem of summary.failed) io.err(`cannot read ${problem.path}: ${problem.reason}`);
   if (storeFailure !== undefined) {
     io.err(`import stopped: ${storeFailure}`);

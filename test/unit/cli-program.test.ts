@@ -92,6 +92,17 @@ describe('ma2pinpoint command line (commander)', () => {
     expect(err.join('\n')).toMatch(/^Invalid configuration:\n {2}SINK: /);
   });
 
+  it('imports nothing from an empty directory and says so, exit code 1; a store that cannot be opened stops the import, exit code 1', async () => {
+    expect(await runCli(['import', temp.dir], context())).toBe(1);
+    expect(err).toEqual([`no records found in ${temp.dir}`]);
+    err = [];
+    const notADirectory = `${temp.dir}/file`;
+    writeFileSync(notADirectory, '');
+    writeFileSync(`${temp.dir}/records.jsonl`, '{"event_type":"x"}\n');
+    expect(await runCli(['import', `${temp.dir}/records.jsonl`], context({ DATA_DIR: notADirectory }))).toBe(1);
+    expect(err).toEqual([expect.stringMatching(/^import stopped: cannot open the local store .*file\/events\.db: /)]);
+  });
+
   it('passes parsed options on: kpis with variadic --kpi and --event, events tail with --app and --limit', async () => {
     writeFileSync(eventStorePath(temp.dir), '');
     expect(await runCli(['kpis', '--app', 'a', '--from', '2026-11-01', '--to', '2026-11-02', '--kpi', 'dau', 'sessions', '--event', 'x', '--format', 'json'], context())).toBe(0);
