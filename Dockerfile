@@ -28,7 +28,9 @@ COPY --chown=node:node web ./web
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
-EXPOSE 8080
+# 8081 is the admin port (KPI API, dashboard). It listens on loopback unless run with
+# ADMIN_HOST=0.0.0.0, which also needs ADMIN_TOKEN; publish it only to operators.
+EXPOSE 8080 8081
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM (docker stop) drains: stop accepting, finish requests, flush the spool for SHUTDOWN_GRACE_MS.
