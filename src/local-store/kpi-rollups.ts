@@ -104,8 +104,11 @@ const RETENTION_DAYS = [1, 3, 5, 7] as const;
 const RETENTION_WEEKS = [1, 2, 3] as const;
 /** Rows per multi-row INSERT of new active days (one statement call per 50 rows instead of 50). */
 const ACTIVE_ROWS_PER_STATEMENT = 50;
-/** Active days the client cache may hold (some tens of MB at most). */
-const CACHED_DAYS = 1_000_000;
+/**
+ * Active days the client cache may hold: about 20 MB (~40 bytes a day with its client), enough for
+ * some 20 000 clients active today with a month or two of history each.
+ */
+const CACHED_DAYS = 500_000;
 /** How far around a new active day the neighbours that decide its effects can be. */
 const NEIGHBOURHOOD = MAU_DAYS - 1;
 
