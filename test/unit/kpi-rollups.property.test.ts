@@ -55,27 +55,32 @@ function answers(queries: KpiQueries): unknown {
   };
 }
 
+/** The roll-ups of the store file answer exactly what the definitions give for the events. */
+function expectRollupsToMatchDefinitions(file: string, events: readonly KpiEventSpec[]): void {
+  const queries = openSqliteKpiQueries(file);
+  try {
+    expect(answers(queries)).toEqual(answers(createKpiOracle(events.map(oracleEventOf))));
+  } finally {
+    queries.close();
+  }
+}
+
 describe('KPI roll-ups against the definitions computed plainly', () => {
   let temp: ReturnType<typeof makeTempDir>;
+  let run = 0;
   beforeEach(() => {
     temp = makeTempDir('kpi-rollups-');
   });
   afterEach(() => temp.remove());
 
   it('agree for any events, in any order and batching, with redeliveries', () => {
-    let run = 0;
     fc.assert(
       fc.property(traffic, ([events, sent, batchSize]) => {
         const file = path.join(temp.dir, `events-${(run += 1)}.db`);
         const store = openEventStore(file);
         for (let i = 0; i < sent.length; i += batchSize) store.insert(sent.slice(i, i + batchSize).map(storedEventOf));
         store.close();
-        const queries = openSqliteKpiQueries(file);
-        try {
-          expect(answers(queries)).toEqual(answers(createKpiOracle(events.map(oracleEventOf))));
-        } finally {
-          queries.close();
-        }
+        expectRollupsToMatchDefinitions(file, events);
       }),
       { numRuns: 150 },
     );
@@ -84,7 +89,7 @@ describe('KPI roll-ups against the definitions computed plainly', () => {
   it('are rebuilt from the stored events for a store written before them', () => {
     fc.assert(
       fc.property(traffic, ([events, sent]) => {
-        const file = path.join(temp.dir, `old-${(run2 += 1)}.db`);
+        const file = path.join(temp.dir, `old-${(run += 1)}.db`);
         const store = openEventStore(file, { kpiRollups: false });
         store.insert(sent.map(storedEventOf));
         store.close();
@@ -92,15 +97,9 @@ describe('KPI roll-ups against the definitions computed plainly', () => {
         const raw = new Database(file);
         raw.pragma('user_version = 0');
         raw.close();
-        const queries = openSqliteKpiQueries(file);
-        try {
-          expect(answers(queries)).toEqual(answers(createKpiOracle(events.map(oracleEventOf))));
-        } finally {
-          queries.close();
-        }
+        expectRollupsToMatchDefinitions(file, events);
       }),
       { numRuns: 40 },
     );
   });
-  let run2 = 0;
 });
