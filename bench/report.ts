@@ -1,10 +1,11 @@
 import type { DeliveryResult } from './delivery-phase';
+import type { KpiPhaseResult } from './kpi-phase';
 import type { LocalStoreResult } from './local-store-phase';
 import type { LoadCell, RoundResult } from './load-phase';
 import type { ShapeId } from './request-shapes';
 import { TARGETS, type TargetId } from './targets';
 
-/** The acceptance criteria of issue 6, in one place. */
+/** The acceptance criteria of issue 6 (and, for the KPIs, of issue 11), in one place. */
 export const CRITERIA = {
   shape: 'js-10' as ShapeId,
   minRatioToExpress: 1.2,
@@ -13,7 +14,14 @@ export const CRITERIA = {
   maxPeakRssMb: 250,
   maxCallsPer1000Events: 11,
   minShareOfCeiling: 0.95,
+  maxRollupCost: 0.2,
+  maxKpiMs: 200,
+  maxDashboardMs: 1000,
 };
+
+/** What the KPI verdicts are about: the local store's KPIs, not one of the load targets. */
+const KPI_SUBJECT = 'kpis';
+const KPI_LABEL = 'ma2pinpoint local store KPIs';
 
 const ALL_CRITERIA = 'all criteria';
 
@@ -39,7 +47,7 @@ export interface CellSummary {
 
 /** One PASS/FAIL line. */
 export interface Verdict {
-  target: TargetId;
+  target: TargetId | typeof KPI_SUBJECT;
   check: string;
   outcome: 'PASS' | 'FAIL' | 'n/a';
   detail: string;
@@ -91,7 +99,7 @@ export function summarizeCells(cells: readonly LoadCell[]): CellSummary[] {
   });
 }
 
-function check(target: TargetId, name: string, value: number | null, pass: (v: number) => boolean, show: (v: number) => string): Verdict {
+function check(target: Verdict['target'], name: string, value: number | null, pass: (v: number) => boolean, show: (v: number) => string): Verdict {
   if (value === null) return { target, check: name, outcome: 'n/a', detail: 'not measured' };
   return { target, check: name, outcome: pass(value) ? 'PASS' : 'FAIL', detail: show(value) };
 }
@@ -112,7 +120,7 @@ function allAnswered(target: TargetId, cells: readonly CellSummary[]): Verdict {
  * held to correctness only (every request answered 2xx): its speed and memory follow the
  * destination's latency, so its numbers are shown, not judged.
  */
-export function evaluate(summaries: readonly CellSummary[], delivery: DeliveryResult | undefined): Verdict[] {
+export function evaluate(summaries: readonly CellSummary[], delivery: DeliveryResult | undefined, kpis?: KpiPhaseResult): Verdict[] {
   const verdicts: Verdict[] = [];
   const targets = [...new Set(summaries.map((s) => s.target))].filter((t) => TARGETS[t].isProxy);
   for (const target of targets) {
@@ -135,7 +143,32 @@ export function evaluate(summaries: readonly CellSummary[], delivery: DeliveryRe
     verdicts.push(allAnswered(target, cells));
   }
   if (delivery) verdicts.push(...evaluateDelivery(delivery));
+  if (kpis) verdicts.push(...evaluateKpis(kpis));
   return verdicts;
+}
+
+/**
+ * The KPI verdicts (issue 11): the roll-ups cost the local sink at most 20 % of its events/s
+ * (median of paired rounds); with the large store, every KPI path and each top custom event's
+ * count over 90 days answers in ≤ 200 ms, and the dashboard's first load takes ≤ 1 s. Cold calls
+ * are held to the limits too: the first load after a start is the one users see.
+ */
+function evaluateKpis(kpis: KpiPhaseResult): Verdict[] {
+  const target = KPI_SUBJECT;
+  const { rollupCost, volume } = kpis;
+  const percent = (v: number): string => `${(v * 100).toFixed(1)} %`;
+  const worst = (t: { coldMs: number; medianMs: number }): number => Math.max(t.coldMs, t.medianMs);
+  const answers = [...volume.kpis.map((k) => ({ ...k, label: k.path })), ...volume.customEvents.map((e) => ({ ...e, label: `/events/${e.name}/count` }))];
+  const slowest = answers.reduce<(typeof answers)[number] | undefined>((a, b) => (a === undefined || worst(b) > worst(a) ? b : a), undefined);
+  const events = volume.build.events.toLocaleString('en-US');
+  return [
+    check(target, `roll-ups cost ≤ ${CRITERIA.maxRollupCost * 100} % of the local sink's events/s`, rollupCost.cost, (v) => v <= CRITERIA.maxRollupCost, (v) =>
+      `${percent(v)} (${fmt(rollupCost.withRollupsPerSecond)} with, ${fmt(rollupCost.withoutRollupsPerSecond)} without events/s)`),
+    check(target, `every KPI over ${volume.build.days} days ≤ ${CRITERIA.maxKpiMs} ms (${events} events, cold and median)`, slowest ? worst(slowest) : null, (v) => v <= CRITERIA.maxKpiMs, (v) =>
+      `slowest ${slowest?.label ?? ''}: ${v.toFixed(1)} ms`),
+    check(target, `dashboard first load ≤ ${CRITERIA.maxDashboardMs / 1000} s (${volume.dashboard.requests} requests, cold and median)`, worst(volume.dashboard), (v) => v <= CRITERIA.maxDashboardMs, (v) =>
+      `${v.toFixed(0)} ms`),
+  ];
 }
 
 function evaluateDelivery(delivery: DeliveryResult): Verdict[] {
@@ -216,7 +249,7 @@ export function formatLocalStore(result: LocalStoreResult | { unavailable: strin
 
 /** The delivery section: coalescing and sustained throughput under the quota. */
 export function formatDelivery(delivery: DeliveryResult | undefined): string {
-  if (!delivery) return 'Delivery: skipped (BENCH_DELIVERY=0).';
+  if (!delivery) return 'Delivery: skipped (BENCH_DELIVERY=0, or not in BENCH_PHASES).';
   const label = TARGETS['durable-pinpoint'].label;
   if (!delivery.coalescing) return `Delivery (${label} → Pinpoint stand-in): n/a (unavailable: ${delivery.unavailable ?? 'not run'})`;
   const c = delivery.coalescing;
@@ -237,10 +270,39 @@ export function formatDelivery(delivery: DeliveryResult | undefined): string {
   return lines.join('\n');
 }
 
+/** The KPI section: the roll-ups' cost to the local sink, the large store, and each answer's time. */
+export function formatKpis(kpis: KpiPhaseResult): string {
+  const { rollupCost: cost, volume } = kpis;
+  const { build } = volume;
+  const ms = (v: number): string => v.toFixed(1);
+  const percent = (v: number | null): string => (v === null ? '–' : `${(v * 100).toFixed(1)} %`);
+  const rows = [
+    ...volume.kpis.map((k) => [k.path, 'answerKpi', ms(k.coldMs), ms(k.medianMs)]),
+    ...volume.customEvents.map((e) => [`/events/${e.name}/count`, 'answerEventType', ms(e.coldMs), ms(e.medianMs)]),
+    [`dashboard first load (${volume.dashboard.requests} requests)`, 'admin HTTP app', ms(volume.dashboard.coldMs), ms(volume.dashboard.medianMs)],
+  ];
+  const indent = (text: string): string =>
+    text
+      .split('\n')
+      .map((line) => `  ${line}`)
+      .join('\n');
+  return [
+    `KPIs (local store roll-ups; phase ${kpis.seconds.toFixed(0)} s; bench process peak RSS ${fmt(kpis.peakRssMb)} MB)`,
+    `  Roll-up cost: the local sink's delivered events/s, batches of ${cost.batchEvents}, ${fmt(cost.eventsPerRound)} events per round into a copy of a ${fmt(cost.prefillEvents)}-event store, ${cost.rounds.length / 2} pairs of rounds alternating batch by batch`,
+    `    with roll-ups ${fmt(cost.withRollupsPerSecond)} events/s, without ${fmt(cost.withoutRollupsPerSecond)} events/s (medians); cost ${percent(cost.cost)} (median of the pairs' 1 − with/without)`,
+    `    CPU per event: ${fmt(cost.withRollupsCpuMicros, 1)} µs with, ${fmt(cost.withoutRollupsCpuMicros, 1)} µs without (medians); ${percent(cost.cpuCost)} of the CPU time goes to the roll-ups`,
+    `  Store: ${fmt(build.events)} events from ${fmt(build.devices)} devices over ${build.days} days (${(build.sessionStartShare * 100).toFixed(1)} % session starts, ${fmt(build.purchases)} purchases), ` +
+      `${fmt(mb(build.fileBytes))} MB; built through the local sink with roll-ups in ${build.seconds.toFixed(0)} s: ${fmt(build.eventsPerSecond)} events/s (${fmt(build.deliverEventsPerSecond)} events/s inside deliver)`,
+    `  Answers over ${volume.from} … ${volume.to} for app ${volume.app} (${fmt(volume.answers.lifetimeUsers)} users, median DAU ${fmt(volume.answers.medianDau)}, ` +
+      `median MAU ${fmt(volume.answers.medianMau)}, revenue in ${volume.answers.currencies.join(', ') || 'no currency'}): the first call on a new connection, then the median of ${volume.repeats}`,
+    indent(table(['query', 'through', 'cold ms', 'median ms'], rows)),
+  ].join('\n');
+}
+
 /** The PASS/FAIL block. */
 export function formatVerdicts(verdicts: readonly Verdict[]): string {
   if (verdicts.length === 0) return 'PASS/FAIL: no ma2pinpoint target was selected.';
-  const rows = verdicts.map((v) => [TARGETS[v.target].label, v.check, v.check === ALL_CRITERIA ? 'n/a (unavailable)' : v.outcome, v.detail]);
+  const rows = verdicts.map((v) => [v.target === KPI_SUBJECT ? KPI_LABEL : TARGETS[v.target].label, v.check, v.check === ALL_CRITERIA ? 'n/a (unavailable)' : v.outcome, v.detail]);
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows
     .map((r) => r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell)).join('  ').trimEnd())

@@ -3,15 +3,17 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { killAllProcessesNow, startProcess, stopAllProcesses, type RunningProcess } from './child-processes';
 import { runDeliveryPhase, type DeliveryResult } from './delivery-phase';
-import { runLoadPhase, type LoadTarget } from './load-phase';
+import { runKpiPhase, type KpiPhaseResult } from './kpi-phase';
+import { runLoadPhase, type LoadCell, type LoadTarget } from './load-phase';
 import { runLocalStorePhase, type LocalStoreResult } from './local-store-phase';
-import { createPlan, estimateSeconds, type BenchPlan } from './plan';
-import { evaluate, formatDelivery, formatLoadTable, formatLocalStore, formatVerdicts, summarizeCells } from './report';
+import { createPlan, estimateSeconds, parseKpiEvents, parsePhases, type BenchPlan } from './plan';
+import { evaluate, formatDelivery, formatKpis, formatLoadTable, formatLocalStore, formatVerdicts, summarizeCells } from './report';
 import { buildShape, type ShapeId } from './request-shapes';
 import { createRssSampler, type RssSampler } from './rss-sampler';
 import { parseTargetList, TARGETS, type TargetContext, type TargetId } from './targets';
 
-const repoRoot = resolve(__dirname, '..');
+/** The compiled bench runs from `dist-bench/bench/` (it compiles the `src/` modules it drives beside it). */
+const repoRoot = resolve(__dirname, '..', '..');
 const log = (line: string): void => {
   console.log(line);
 };
@@ -41,6 +43,46 @@ async function startTargets(ids: readonly TargetId[], context: Omit<TargetContex
   return targets;
 }
 
+/** A load target's peak RSS over the whole run, for the results file. */
+interface TargetPeak {
+  id: TargetId;
+  label: string;
+  status: string;
+  reason?: string;
+  peakRssBytes: number | null;
+}
+
+/** The load table's rounds, then the local store phase on durable/local; stops the targets. */
+async function load(
+  plan: BenchPlan,
+  loadIds: readonly TargetId[],
+  context: Omit<TargetContext, 'dataDir'>,
+  tmp: string,
+  sampler: RssSampler,
+  standInPid: number,
+  now: number,
+): Promise<{ cells: LoadCell[]; localStore: LocalStoreResult | { unavailable: string } | undefined; targetPeaks: TargetPeak[] }> {
+  log('starting load targets:');
+  const targets = await startTargets(loadIds, context, tmp, sampler);
+  log('load rounds:');
+  const cells = await runLoadPhase({ plan, targets, sampler, helperPids: [standInPid], now, log });
+  const local = targets.find((t) => t.id === 'durable-local' && t.process && t.spoolFile && t.unavailable === undefined);
+  let localStore: LocalStoreResult | { unavailable: string } | undefined;
+  if (local?.process && local.spoolFile) {
+    log('local store (durable/local, fresh events):');
+    localStore = await runLocalStorePhase({ plan, proxy: local.process, spoolFile: local.spoolFile, shape: buildShape('js-10', 300, now) });
+  }
+  const targetPeaks = targets.map((t) => ({
+    id: t.id,
+    label: TARGETS[t.id].label,
+    status: t.unavailable === undefined ? 'ran' : 'unavailable',
+    ...(t.unavailable !== undefined ? { reason: t.unavailable } : {}),
+    peakRssBytes: t.process ? sampler.overallPeak(t.process.pid) : null,
+  }));
+  await Promise.all(targets.flatMap((t) => (t.process ? [t.process.stop()] : [])));
+  return { cells, localStore, targetPeaks };
+}
+
 async function delivery(plan: BenchPlan, context: Omit<TargetContext, 'dataDir'>, tmp: string, sampler: RssSampler, now: number): Promise<DeliveryResult> {
   const dataDir = join(tmp, 'durable-pinpoint-delivery');
   mkdirSync(dataDir, { recursive: true });
@@ -63,11 +105,15 @@ async function delivery(plan: BenchPlan, context: Omit<TargetContext, 'dataDir'>
 /** Runs the whole bench; resolves with the path of the results file. */
 async function main(): Promise<string> {
   const quick = process.env['BENCH_QUICK'] === '1';
-  const plan = createPlan(quick);
-  const loadIds = parseTargetList(process.env['BENCH_TARGETS']);
-  const withDelivery = process.env['BENCH_DELIVERY'] !== '0';
+  const plan = createPlan(quick, parseKpiEvents(process.env['BENCH_KPI_EVENTS']));
+  const phases = parsePhases(process.env['BENCH_PHASES'], process.env['BENCH_DELIVERY']);
+  const withLoad = phases.includes('load');
+  const withDelivery = phases.includes('delivery');
+  const loadIds = withLoad ? parseTargetList(process.env['BENCH_TARGETS']) : [];
   const benchDir = __dirname;
-  if (!existsSync(join(repoRoot, 'dist', 'main.js'))) throw new Error('dist/main.js is missing: run `npm run build` first (`npm run bench` does).');
+  if ((withLoad || withDelivery) && !existsSync(join(repoRoot, 'dist', 'main.js'))) {
+    throw new Error('dist/main.js is missing: run `npm run build` first (`npm run bench` does).');
+  }
   const startedAt = new Date();
   const now = startedAt.getTime();
   const deadline = setTimeout(() => {
@@ -80,50 +126,56 @@ async function main(): Promise<string> {
   deadline.unref();
 
   log(`ma2pinpoint bench${quick ? ' (BENCH_QUICK=1 smoke run)' : ''}: node ${process.version}, ${availableParallelism()} CPU (${cpus()[0]?.model ?? 'unknown'})`);
-  log(`plan: ${plan.connections} connections; ${plan.shapes.map((s) => `${s.shape} ${s.rounds}×${s.seconds}s`).join(', ')}; rounds alternate between targets; ~${estimateSeconds(plan, loadIds.length)} s estimated`);
+  const kpiPlan = `KPIs over ${plan.kpi.events.toLocaleString('en-US')} events`;
+  const loadPlan = `${plan.connections} connections; ${plan.shapes.map((s) => `${s.shape} ${s.rounds}×${s.seconds}s`).join(', ')}; rounds alternate between targets`;
+  log(`plan: phases ${phases.join(', ')}; ${withLoad ? `${loadPlan}; ` : ''}${phases.includes('kpi') ? `${kpiPlan}; ` : ''}~${estimateSeconds(plan, loadIds.length, phases)} s estimated`);
   const tmp = mkdtempSync(join(tmpdir(), 'ma2pinpoint-bench-'));
   tmpDirs.push(tmp);
   const sampler = createRssSampler();
   try {
-    const standIn = await startProcess({ name: 'pinpoint-stand-in', script: join(benchDir, 'pinpoint-stand-in.js'), env: {} });
-    if (!standIn.ok) throw new Error(`the Pinpoint stand-in did not start: ${standIn.reason}`);
-    const context = { repoRoot, benchDir, standInUrl: standIn.process.url };
-    log('starting load targets:');
-    const targets = await startTargets(loadIds, context, tmp, sampler);
-    log('load rounds:');
-    const cells = await runLoadPhase({ plan, targets, sampler, helperPids: [standIn.process.pid], now, log });
-    const local = targets.find((t) => t.id === 'durable-local' && t.process && t.spoolFile && t.unavailable === undefined);
+    let cells: LoadCell[] = [];
     let localStore: LocalStoreResult | { unavailable: string } | undefined;
-    if (local?.process && local.spoolFile) {
-      log('local store (durable/local, fresh events):');
-      localStore = await runLocalStorePhase({ plan, proxy: local.process, spoolFile: local.spoolFile, shape: buildShape('js-10', 300, now) });
-    }
-    const targetPeaks = targets.map((t) => ({
-      id: t.id,
-      label: TARGETS[t.id].label,
-      status: t.unavailable === undefined ? 'ran' : 'unavailable',
-      ...(t.unavailable !== undefined ? { reason: t.unavailable } : {}),
-      peakRssBytes: t.process ? sampler.overallPeak(t.process.pid) : null,
-    }));
-    await Promise.all(targets.flatMap((t) => (t.process ? [t.process.stop()] : [])));
+    let targetPeaks: TargetPeak[] = [];
     let deliveryResult: DeliveryResult | undefined;
-    if (withDelivery) {
-      log('delivery (durable + Pinpoint stand-in):');
-      deliveryResult = await delivery(plan, context, tmp, sampler, now);
+    if (withLoad || withDelivery) {
+      const standIn = await startProcess({ name: 'pinpoint-stand-in', script: join(benchDir, 'pinpoint-stand-in.js'), env: {} });
+      if (!standIn.ok) throw new Error(`the Pinpoint stand-in did not start: ${standIn.reason}`);
+      const context = { repoRoot, benchDir, standInUrl: standIn.process.url };
+      if (withLoad) ({ cells, localStore, targetPeaks } = await load(plan, loadIds, context, tmp, sampler, standIn.process.pid, now));
+      if (withDelivery) {
+        log('delivery (durable + Pinpoint stand-in):');
+        deliveryResult = await delivery(plan, context, tmp, sampler, now);
+      }
+      await standIn.process.stop();
+    }
+    // Last, once every child process has stopped: it measures the local store in this process.
+    let kpis: KpiPhaseResult | undefined;
+    if (phases.includes('kpi')) {
+      log('KPIs (local store roll-ups, in this process):');
+      kpis = await runKpiPhase({ plan: plan.kpi, tmp, now, log });
+      log(`  KPI phase: ${kpis.seconds.toFixed(0)} s`);
     }
     const summaries = summarizeCells(cells);
-    const verdicts = evaluate(summaries, deliveryResult);
+    const verdicts = evaluate(summaries, deliveryResult, kpis);
     const descriptions = new Map(cells.map((c) => [c.shape, `${c.shapeDescription}, body ${(c.bodyBytes / 1024).toFixed(1)} KB`]));
     log('');
-    log(`Load: ${plan.connections} connections, median of the rounds (ratios: median of per-round ratios to the same round's reference)`);
-    log(formatLoadTable(summaries, (shape: ShapeId) => descriptions.get(shape) ?? shape));
-    log('');
+    if (withLoad) {
+      log(`Load: ${plan.connections} connections, median of the rounds (ratios: median of per-round ratios to the same round's reference)`);
+      log(formatLoadTable(summaries, (shape: ShapeId) => descriptions.get(shape) ?? shape));
+      log('');
+    }
     if (localStore) {
       log(formatLocalStore(localStore));
       log('');
     }
-    log(formatDelivery(deliveryResult));
-    log('');
+    if (withLoad || withDelivery) {
+      log(formatDelivery(deliveryResult));
+      log('');
+    }
+    if (kpis) {
+      log(formatKpis(kpis));
+      log('');
+    }
     log('PASS/FAIL');
     log(formatVerdicts(verdicts));
 
@@ -136,6 +188,7 @@ async function main(): Promise<string> {
       finishedAt: finishedAt.toISOString(),
       seconds: (finishedAt.getTime() - now) / 1000,
       quick,
+      phases,
       node: process.version,
       cpus: availableParallelism(),
       cpuModel: cpus()[0]?.model ?? null,
@@ -144,6 +197,7 @@ async function main(): Promise<string> {
       load: summaries.map((s) => ({ ...s, roundResults: cells.find((c) => c.target === s.target && c.shape === s.shape)?.rounds ?? [] })),
       localStore: localStore ?? null,
       delivery: deliveryResult ?? null,
+      kpis: kpis ?? null,
       verdicts,
     };
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);

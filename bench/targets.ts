@@ -28,7 +28,8 @@ export interface TargetDefinition {
 const FAKE_AWS = { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' };
 
 function proxy(context: TargetContext, name: string, env: Record<string, string>): ProcessSpec {
-  return { name, script: join(context.repoRoot, 'dist', 'main.js'), env: { LOG_LEVEL: 'warn', DATA_DIR: context.dataDir, ...env } };
+  // No admin port: targets run side by side, and the default one (8081) can be taken only once.
+  return { name, script: join(context.repoRoot, 'dist', 'main.js'), env: { LOG_LEVEL: 'warn', DATA_DIR: context.dataDir, ADMIN_PORT: 'off', ...env } };
 }
 
 /** The target catalogue. */
