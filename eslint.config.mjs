@@ -158,5 +158,7 @@ export default tseslint.config(
     'src/kpis defines the KPIs over the KpiQueries interface',
   ),
   layerBoundary('import', ['pipeline', 'http', 'spool', 'forwarder', 'sinks', 'composition', 'cli'], 'src/import reads history into the local store'),
+  layerBoundary('recording', ['pipeline', 'http', 'spool', 'forwarder', 'sinks', 'composition', 'cli', 'local-store', 'kpis'], 'src/recording writes and reads recordings'),
+  layerBoundary('replay', ['http', 'spool', 'forwarder', 'sinks', 'composition', 'cli', 'local-store', 'kpis'], 'src/replay sends recorded requests again'),
   layerBoundary('local-store', ['pipeline', 'http', 'spool', 'forwarder', 'sinks', 'composition', 'cli'], 'src/local-store is storage'),
 );
