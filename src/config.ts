@@ -73,6 +73,20 @@ export interface AdminConfig {
   readonly token?: string;
 }
 
+/**
+ * Recording of incoming legacy requests to JSON Lines files (`RECORD_DIR`), for test teams to
+ * replay; see `src/recording/`.
+ */
+export interface RecordingConfig {
+  readonly dir: string;
+  /** A file is closed before a line would take it past this size, bytes. */
+  readonly maxFileBytes: number;
+  /** The recording files in `dir` never total more, bytes: the oldest are removed first. */
+  readonly maxBytes: number;
+  /** The share of requests recorded, 0 to 1, decided per request. */
+  readonly sample: number;
+}
+
 /** Validated, frozen configuration. Only `config.ts` and `main.ts` read `process.env`. */
 export interface Config {
   readonly ackMode: 'upstream' | 'durable';
@@ -82,6 +96,8 @@ export interface Config {
   readonly delivery: DeliveryConfig;
   readonly sinks: readonly SinkConfig[];
   readonly admin: AdminConfig;
+  /** Undefined when `RECORD_DIR` is unset: nothing is recorded. */
+  readonly recording: RecordingConfig | undefined;
   /** Legacy Mobile Analytics app id → Pinpoint application id. */
   readonly appIdMap: ReadonlyMap<string, string>;
 }
@@ -118,6 +134,10 @@ interface ValidatedEnv {
   ADMIN_PORT: AdminConfig['port'];
   ADMIN_HOST: string;
   ADMIN_TOKEN?: string;
+  RECORD_DIR?: string;
+  RECORD_MAX_FILE_BYTES: number;
+  RECORD_MAX_BYTES: number;
+  RECORD_SAMPLE: number;
 }
 
 /** Thrown when the environment holds invalid values; the message lists every problem. */
@@ -222,6 +242,20 @@ function adminConfig(v: ValidatedEnv): AdminConfig {
 }
 
 /**
+ * The recording's settings, undefined without `RECORD_DIR`. The directory cap must hold at least
+ * one whole file, since the oldest files are removed to make room for a new one.
+ */
+function recordingConfig(v: ValidatedEnv): RecordingConfig | undefined {
+  const { RECORD_DIR: dir, RECORD_MAX_FILE_BYTES: maxFileBytes, RECORD_MAX_BYTES: maxBytes, RECORD_SAMPLE: sample } = v;
+  if (maxBytes < maxFileBytes) {
+    throw new ConfigError(
+      `Invalid configuration:\n  RECORD_MAX_BYTES=${maxBytes} is less than RECORD_MAX_FILE_BYTES=${maxFileBytes}: the recording directory must hold at least one whole file`,
+    );
+  }
+  return dir === undefined ? undefined : { dir, maxFileBytes, maxBytes, sample };
+}
+
+/**
  * Reads the configuration from an environment. Unknown variables are ignored; empty values count
  * as unset. Throws one ConfigError naming every invalid variable.
  */
@@ -235,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!validateConfig(raw)) throw new ConfigError(`Invalid configuration:\n  ${schemaProblems(validateConfig.errors ?? []).join('\n  ')}`);
   const v = raw as unknown as ValidatedEnv;
   const admin = adminConfig(v);
+  const recording = recordingConfig(v);
   const sinkNames = [...new Set(v.SINK.split(','))] as SinkName[];
   return deepFreeze<Config>({
     ackMode: v.ACK_MODE,
@@ -254,6 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     delivery: { thread: v.DELIVERY_THREAD, concurrency: v.FORWARD_CONCURRENCY, lingerMs: v.FORWARD_LINGER_MS },
     sinks: sinkNames.map((name) => sinkConfig(name, v)),
     admin,
+    recording,
     appIdMap: parseAppIdMap(v.PINPOINT_APP_ID_MAP),
   });
 }

@@ -32,14 +32,16 @@ describe('loadConfig: defaults', () => {
       delivery: { thread: 'worker', concurrency: 4, lingerMs: 1000 },
       sinks: [{ name: 'local', dataDir: './data' }],
       admin: { port: 8081, host: '127.0.0.1' },
+      recording: undefined,
       appIdMap: new Map(),
     });
     expect(config.appIdMap.size).toBe(0);
+    expect('recording' in config && config.recording === undefined).toBe(true);
   });
 
   it('counts empty strings as unset', () => {
     const empty = Object.fromEntries(
-      ['PORT', 'HOST', 'SINK', 'ACK_MODE', 'AWS_REGION', 'PINPOINT_ENDPOINT', 'BODY_LIMIT', 'CORS_ORIGINS', 'DATA_DIR', 'FORWARD_MAX_RPS', 'FORWARD_LINGER_MS', 'KINESIS_STREAM', 'ADMIN_PORT', 'ADMIN_HOST', 'ADMIN_TOKEN'].map(
+      ['PORT', 'HOST', 'SINK', 'ACK_MODE', 'AWS_REGION', 'PINPOINT_ENDPOINT', 'BODY_LIMIT', 'CORS_ORIGINS', 'DATA_DIR', 'FORWARD_MAX_RPS', 'FORWARD_LINGER_MS', 'KINESIS_STREAM', 'ADMIN_PORT', 'ADMIN_HOST', 'ADMIN_TOKEN', 'RECORD_DIR', 'RECORD_SAMPLE', 'RECORD_MAX_BYTES'].map(
         (name) => [name, ''],
       ),
     );
@@ -103,6 +105,16 @@ describe('loadConfig: values', () => {
     ],
     ['ADMIN_TOKEN on loopback too', { ADMIN_TOKEN: 'x'.repeat(64) }, (c) => c.admin.token, 'x'.repeat(64)],
     ['ADMIN_HOST 0.0.0.0 without a token while the admin port is off', { ADMIN_HOST: '0.0.0.0', ADMIN_PORT: 'off' }, (c) => c.admin.port, 'off'],
+    ['RECORD_DIR with the default caps and sample', { RECORD_DIR: '/rec' }, (c) => c.recording, { dir: '/rec', maxFileBytes: 64 * 1024 ** 2, maxBytes: 1024 ** 3, sample: 1 }],
+    [
+      'RECORD_* with units and a sample',
+      { RECORD_DIR: 'rec', RECORD_MAX_FILE_BYTES: '2mb', RECORD_MAX_BYTES: '10MB', RECORD_SAMPLE: '0.25' },
+      (c) => c.recording,
+      { dir: 'rec', maxFileBytes: 2 * 1024 ** 2, maxBytes: 10 * 1024 ** 2, sample: 0.25 },
+    ],
+    ['RECORD_MAX_BYTES equal to RECORD_MAX_FILE_BYTES', { RECORD_DIR: 'r', RECORD_MAX_FILE_BYTES: '1mb', RECORD_MAX_BYTES: '1mb' }, (c) => c.recording?.maxBytes, 1024 ** 2],
+    ['RECORD_SAMPLE 0 (records nothing, the directory still set up)', { RECORD_DIR: 'r', RECORD_SAMPLE: '0' }, (c) => c.recording?.sample, 0],
+    ['RECORD_* without RECORD_DIR: no recording', { RECORD_SAMPLE: '0.5', RECORD_MAX_FILE_BYTES: '2mb' }, (c) => c.recording, undefined],
   ])('%s', (_label, env, read, expected) => {
     expect(read(loadConfig(env))).toEqual(expected);
   });
@@ -217,6 +229,11 @@ describe('loadConfig: invalid environments', () => {
     ['ADMIN_PORT fractional', { ADMIN_PORT: '80.5' }, ['ADMIN_PORT']],
     ['ADMIN_TOKEN shorter than 16 characters', { ADMIN_TOKEN: 'short-token' }, ['ADMIN_TOKEN']],
     ['ADMIN_TOKEN with a space', { ADMIN_TOKEN: 'a token with spaces' }, ['ADMIN_TOKEN']],
+    ['RECORD_SAMPLE over 1', { RECORD_DIR: 'r', RECORD_SAMPLE: '1.5' }, ['RECORD_SAMPLE']],
+    ['RECORD_SAMPLE negative', { RECORD_DIR: 'r', RECORD_SAMPLE: '-0.1' }, ['RECORD_SAMPLE']],
+    ['RECORD_SAMPLE not a number', { RECORD_DIR: 'r', RECORD_SAMPLE: 'half' }, ['RECORD_SAMPLE']],
+    ['RECORD_MAX_FILE_BYTES under 1 MiB', { RECORD_DIR: 'r', RECORD_MAX_FILE_BYTES: '512kb' }, ['RECORD_MAX_FILE_BYTES']],
+    ['RECORD_MAX_BYTES with an unknown unit', { RECORD_DIR: 'r', RECORD_MAX_BYTES: '1tb' }, ['RECORD_MAX_BYTES']],
     [
       'several bad variables at once',
       { PORT: 'x', SINK: 'kinesis,firehose', ACK_MODE: 'maybe', BODY_LIMIT: '10', FORWARD_MAX_RPS: '-3', LOG_LEVEL: 'loud' },
@@ -251,6 +268,12 @@ describe('loadConfig: invalid environments', () => {
     );
   });
 
+  it('refuses RECORD_MAX_BYTES smaller than RECORD_MAX_FILE_BYTES', () => {
+    expect(configError({ RECORD_DIR: 'r', RECORD_MAX_FILE_BYTES: '64mb', RECORD_MAX_BYTES: '32mb' }).message).toBe(
+      'Invalid configuration:\n  RECORD_MAX_BYTES=33554432 is less than RECORD_MAX_FILE_BYTES=67108864: the recording directory must hold at least one whole file',
+    );
+  });
+
   it('is a ConfigError, an Error', () => {
     expect(() => loadConfig({ PORT: 'x' })).toThrow(ConfigError);
     expect(configError({ PORT: 'x' })).toBeInstanceOf(Error);
@@ -270,7 +293,7 @@ describe('loadConfig: the admin port off loopback needs a token', () => {
 });
 
 describe('loadConfig: the result is frozen', () => {
-  const config = loadConfig({ SINK: 'pinpoint,kinesis,local', KINESIS_STREAM: 'k', CORS_ORIGINS: 'https://a.example,https://b.example' });
+  const config = loadConfig({ SINK: 'pinpoint,kinesis,local', KINESIS_STREAM: 'k', CORS_ORIGINS: 'https://a.example,https://b.example', RECORD_DIR: 'r' });
 
   it.each<[string, (c: Config) => unknown]>([
     ['the config', (c) => c],
@@ -283,6 +306,7 @@ describe('loadConfig: the result is frozen', () => {
     ['sinks[1] (kinesis)', (c) => c.sinks[1]],
     ['sinks[2] (local)', (c) => c.sinks[2]],
     ['admin', (c) => c.admin],
+    ['recording', (c) => c.recording],
   ])('%s', (_label, pick) => {
     expect(Object.isFrozen(pick(config))).toBe(true);
   });
