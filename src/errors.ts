@@ -40,10 +40,14 @@ export class InflatedTooLargeError extends PayloadTooLargeError {
   }
 }
 
-/** The destination refused our credentials or the application: 403 to the client. */
+/**
+ * The request may not be taken (the destination refused our credentials or the application; the
+ * device's signature or app id was refused): 403 to the client. `code` names the reason on the
+ * wire, `AccessDeniedException` unless given (SDKs act on some codes, e.g. clock skew).
+ */
 export class ForbiddenError extends ProxyError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(403, 'AccessDeniedException', message, options);
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(403, options?.code ?? 'AccessDeniedException', message, options);
   }
 }
 
@@ -52,7 +56,8 @@ export class ForbiddenError extends ProxyError {
  * spool, our own bug). The client must keep its events; the status depends on the client kind.
  */
 export class RetryLaterError extends ProxyError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(503, 'ServiceUnavailableException', message, options);
+  /** `code`: the reason on the wire where the client kind gets a typed 503 (`ServiceUnavailableException` unless given). */
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(503, options?.code ?? 'ServiceUnavailableException', message, options);
   }
 }
