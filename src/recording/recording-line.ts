@@ -1,3 +1,5 @@
+import type { RecordedRequest } from './recorder';
+
 /**
  * One recorded legacy request: a line of a recording file (JSON Lines), described by
  * `schemas/recording.schema.json`. Written by the service with `RECORD_DIR`, read by
@@ -24,15 +26,16 @@ export interface RecordingLine {
 /** The version of the line format this code writes and reads. */
 export const RECORDING_VERSION = 1;
 
-/** Headers that carry the device's credentials: dropped entirely, name and value. */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'x-amz-security-token', 'cookie']);
+/** Headers that carry the device's (or a forward proxy's) credentials: dropped entirely, name and value. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'x-amz-security-token', 'cookie', 'proxy-authorization']);
 
 /** Query parameters of a presigned (query-string SigV4) request: dropped from the recorded URL. */
 const SIGNATURE_PARAMETER = /^x-amz-(algorithm|credential|date|expires|security-token|signature|signedheaders)$/i;
 
 /** The headers of a request as they may be recorded: lower-case names, credentials left out. */
 export function recordableHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
-  const result: Record<string, string> = {};
+  // No prototype: a header named `__proto__` is a valid token, and stays an ordinary entry.
+  const result = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (value === undefined || CREDENTIAL_HEADERS.has(lower)) continue;
@@ -50,6 +53,31 @@ export function recordableUrl(url: string): string {
     .split('&')
     .filter((pair) => pair !== '' && !SIGNATURE_PARAMETER.test(decodeURIComponentSafe(pair.split('=')[0] ?? '')));
   return kept.length === 0 ? url.slice(0, queryAt) : `${url.slice(0, queryAt)}?${kept.join('&')}`;
+}
+
+/** Node's `rawHeaders` (name, value, name, value…) as lower-case names with every value in arrival order. */
+export function headersFromRaw(rawHeaders: readonly string[]): Record<string, string[]> {
+  const headers = Object.create(null) as Record<string, string[]>;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = (rawHeaders[i] as string).toLowerCase();
+    (headers[name] ??= []).push(rawHeaders[i + 1] as string);
+  }
+  return headers;
+}
+
+/** The line a recorded request becomes: credentials left out, the body in base64 as received. */
+export function toRecordingLine(request: RecordedRequest): RecordingLine {
+  return {
+    v: RECORDING_VERSION,
+    time: new Date(request.receivedAt).toISOString(),
+    method: request.method,
+    url: recordableUrl(request.url),
+    headers: recordableHeaders(headersFromRaw(request.rawHeaders)),
+    body: request.body === null ? null : request.body.toString('base64'),
+    status: request.status,
+    requestId: request.requestId,
+    clientKind: request.clientKind,
+  };
 }
 
 function decodeURIComponentSafe(text: string): string {
