@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import express, { type Express } from 'express';
 import type { Logger } from './logger';
 import type { Ingest } from './pipeline/ingest';
+import type { Recorder } from './recording/recorder';
 import type { Cors } from './http/cors';
 import { createEventsHandler, type EventsHandler } from './http/events-route';
 import { createReadyHandler, healthHandler, type Readiness } from './http/health-routes';
@@ -17,6 +18,8 @@ export interface AppDeps extends ServerLimits {
   logger: Logger;
   now: () => number;
   readiness: () => Readiness;
+  /** Gets every answered events request (the no-op recorder without `RECORD_DIR`). */
+  recorder: Recorder;
 }
 
 /** Builds the Express app. It never listens and never reads the environment. */

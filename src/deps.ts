@@ -1,6 +1,7 @@
 import type { AppDeps } from './app';
 import { composeDurable } from './composition/durable';
 import type { DeliveryHandle } from './composition/delivery';
+import { composeRecording, type RecordingParts } from './composition/recording';
 import type { AwsCredentials } from './composition/sinks';
 import { composeUpstream } from './composition/upstream';
 import type { Config } from './config';
@@ -24,15 +25,19 @@ export interface Deps {
   spool?: SpoolAppender;
   /** Durable mode: the delivery side, wherever it runs. */
   delivery?: DeliveryHandle;
-  /** Delivers what it can within `graceMs` (durable mode), then closes sinks and databases. */
+  /**
+   * Delivers what it can within `graceMs` (durable mode) and writes the recording's queue within the
+   * same time, then closes sinks, databases and the recording file.
+   */
   close(graceMs?: number): Promise<void>;
 }
 
-/** The HTTP app's dependencies over an acceptor: the ingest pipeline, CORS and limits. */
-function appDeps(config: Config, logger: Logger, acceptor: Acceptor, readiness: () => Readiness): AppDeps {
+/** The HTTP app's dependencies over an acceptor: the ingest pipeline, CORS, limits and the recorder. */
+function appDeps(config: Config, logger: Logger, acceptor: Acceptor, readiness: () => Readiness, recording: RecordingParts): AppDeps {
   const ingest = createIngest({ validator: createLegacyValidator(), inflatedBodyLimit: config.http.inflatedBodyLimit, acceptor });
   const { corsOrigins, bodyLimit, maxConcurrentUploads, requestTimeoutMs, headersTimeoutMs } = config.http;
-  return { ingest, cors: createCors(corsOrigins), bodyLimit, maxConcurrentUploads, requestTimeoutMs, headersTimeoutMs, logger, now: Date.now, readiness };
+  const { recorder } = recording;
+  return { ingest, cors: createCors(corsOrigins), bodyLimit, maxConcurrentUploads, requestTimeoutMs, headersTimeoutMs, logger, now: Date.now, readiness, recorder };
 }
 
 /**
@@ -42,13 +47,22 @@ function appDeps(config: Config, logger: Logger, acceptor: Acceptor, readiness: 
 export function createDeps(config: Config, logger: Logger, options: DepsOptions = {}): Deps {
   if (config.ackMode === 'durable') {
     const durable = composeDurable(config, logger, options.credentials);
+    const recording = composeRecording(config.recording, logger);
     return {
-      app: appDeps(config, logger, durable.acceptor, durable.readiness),
+      app: appDeps(config, logger, durable.acceptor, durable.readiness, recording),
       spool: durable.spool,
       delivery: durable.delivery,
-      close: (graceMs = 0) => durable.close(graceMs),
+      close: async (graceMs = 0) => {
+        await Promise.all([durable.close(graceMs), recording.close(graceMs)]);
+      },
     };
   }
   const upstream = composeUpstream(config, logger, options.credentials);
-  return { app: appDeps(config, logger, upstream.acceptor, upstream.readiness), close: () => upstream.close() };
+  const recording = composeRecording(config.recording, logger);
+  return {
+    app: appDeps(config, logger, upstream.acceptor, upstream.readiness, recording),
+    close: async (graceMs = 0) => {
+      await Promise.all([upstream.close(), recording.close(graceMs)]);
+    },
+  };
 }

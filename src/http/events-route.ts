@@ -7,6 +7,7 @@ import { errorFields } from '../error-fields';
 import { createLogThrottle, type LogThrottle } from '../log-throttle';
 import type { Ingest } from '../pipeline/ingest';
 import { PayloadTooLargeError, ProxyError, RetryLaterError } from '../errors';
+import type { Recorder } from '../recording/recorder';
 import type { Cors } from './cors';
 import { toLegacyResponse } from './legacy-response';
 import { readBody } from './read-body';
@@ -21,6 +22,8 @@ export interface EventsRouteDeps {
   logger: Logger;
   /** Unix ms clock, injectable for tests. */
   now: () => number;
+  /** Gets each request once it is answered; never awaited. */
+  recorder: Recorder;
 }
 
 function header(request: IncomingMessage, name: string): string | undefined {
@@ -39,10 +42,11 @@ const WARNING_INTERVAL_MS = 10_000;
  * Content-Type is never trusted, and the hot path stays lean), runs the pipeline and writes the
  * answer chosen by `toLegacyResponse` for this client kind. At most `maxConcurrentUploads`
  * requests are read and worked on at once: past that, stalled or slow uploads cannot pile up
- * memory, and the next client is told to retry later before its body is read.
+ * memory, and the next client is told to retry later before its body is read. Once the answer is
+ * written, the request (its body as read, by reference) goes to the recorder, which queues it.
  */
 export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
-  const { ingest, cors, bodyLimit, maxConcurrentUploads, logger, now } = deps;
+  const { ingest, cors, bodyLimit, maxConcurrentUploads, logger, now, recorder } = deps;
   const log = createRequestLog(logger);
   let uploads = 0;
   return async (request, response) => {
@@ -51,18 +55,23 @@ export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
     const sdk: ClientSdk = detectClientSdk(header(request, 'user-agent'), header(request, 'x-amz-user-agent'));
     let outcome: unknown = 'accepted';
     let events = 0;
+    // When the request was received: once its body is read, the arrival time its events get; a
+    // recording keeps the same time, so what a replay's dry run maps from it is what ingest mapped.
+    let receivedAt = now();
+    let body: Buffer | null = null;
     const admitted = uploads < maxConcurrentUploads;
     if (admitted) uploads += 1;
     try {
       if (!admitted) throw new RetryLaterError(`More than ${maxConcurrentUploads} requests are being received; retry later.`);
-      const body = await readBody(request, bodyLimit);
+      body = await readBody(request, bodyLimit);
+      receivedAt = now();
       events = await ingest({
         clientContext: header(request, 'x-amz-client-context'),
         clientContextEncoding: header(request, 'x-amz-client-context-encoding'),
         contentEncoding: header(request, 'content-encoding'),
         sdk,
         body,
-        receivedAt: now(),
+        receivedAt,
       });
     } catch (err: unknown) {
       outcome = err;
@@ -80,6 +89,16 @@ export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
     if (outcome instanceof PayloadTooLargeError || !admitted) headers['Connection'] = 'close';
     response.writeHead(answer.status, headers);
     response.end(answer.body);
+    recorder.record({
+      receivedAt,
+      method: request.method ?? 'POST',
+      url: request.url ?? '',
+      rawHeaders: request.rawHeaders,
+      body,
+      status: answer.status,
+      requestId,
+      clientKind: sdk.kind,
+    });
     log({ requestId, status: answer.status, sdk, events, started, outcome });
   };
 }
