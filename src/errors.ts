@@ -14,6 +14,15 @@ export class ProxyError extends Error {
     super(message, options);
     this.name = new.target.name;
   }
+
+  /**
+   * Why the request was refused, for metrics: the wire code, unless a subclass knows a finer
+   * cause that shares it (a full spool and too many uploads are both `ServiceUnavailableException`).
+   * Always one of a fixed set chosen in code, never a value from the request.
+   */
+  get reason(): string {
+    return this.code;
+  }
 }
 
 /** The request is malformed: the client should drop it, resending cannot help. */

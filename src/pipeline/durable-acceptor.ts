@@ -5,7 +5,11 @@ import type { Acceptor } from './acceptor';
 
 /** The spool takes no request now: full, or its file cannot be written. Clients are told to retry later. */
 class SpoolRefusedError extends RetryLaterError {
-  constructor(refusal: SpoolRefusal, appender: SpoolAppender, options?: { cause?: unknown }) {
+  constructor(
+    readonly refusal: SpoolRefusal,
+    appender: SpoolAppender,
+    options?: { cause?: unknown },
+  ) {
     const { maxEvents, maxBytes } = appender.limits;
     super(
       refusal === 'full'
@@ -13,6 +17,11 @@ class SpoolRefusedError extends RetryLaterError {
         : 'The spool cannot be written now; retry later.',
       options,
     );
+  }
+
+  /** `spool_full` or `spool_unwritable`: the client's answer is the same, the operator's remedy is not. */
+  override get reason(): string {
+    return `spool_${this.refusal}`;
   }
 }
 
