@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import type { EventEnvelope } from '../mapping/event-envelope';
 import type { RequestMapper } from '../mapping/request-mapper';
 import { deliveredAll, mergeResults, type DeliveryResult, type EventSink, type FailedEvent } from '../sinks/event-sink';
+import { unobserved, type DeliveryObserver } from '../sinks/delivery-observer';
 import { classifySdkError } from '../sinks/sink-error';
 import type { DeliveryQueue, Lease, Settlement } from '../spool/delivery-queue';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
@@ -30,6 +31,8 @@ export interface ForwarderOptions {
   pollMs?: number;
   /** Told how many stored events each settled lease freed (the appender's count follows it). */
   onDeleted?: (events: number) => void;
+  /** Told of every call and every settled lease (the service's metrics); none by default. */
+  observer?: DeliveryObserver;
 }
 
 /** A sink's health as `/readyz` reports it. */
@@ -90,6 +93,7 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
   const random = options.random ?? Math.random;
   const policy = options.backoff ?? DEFAULT_BACKOFF;
   const pollMs = options.pollMs ?? 50;
+  const observer = options.observer ?? unobserved;
   let stopping = false;
   let draining = false;
   let wake: () => void = () => undefined;
@@ -149,18 +153,19 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
    * Records a lease's outcome. A settlement the spool cannot write (a full disk) is tried again
    * until it is written: until then the lease's rows stay open, so the sink's cursor never passes
    * events whose outcome it has not recorded (after a restart they are delivered again).
+   * Resolves false when the forwarder stopped before the settlement could be written.
    */
-  const complete = async (lease: Lease, settlement: Settlement): Promise<void> => {
+  const complete = async (lease: Lease, settlement: Settlement): Promise<boolean> => {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const deleted = queue.complete(lease, settlement);
         if (deleted > 0) options.onDeleted?.(deleted);
-        return;
+        return true;
       } catch (err: unknown) {
         // A damaged file will not heal: let the delivery thread fail, and be restarted and reported.
         if (isDamagedDatabaseError(err)) throw err;
         spoolFailures.note({ sink: lease.sink, step: 'settle', ...spoolErrorFields(err) });
-        if (stopping) return;
+        if (stopping) return false;
         await spoolBackoff(attempt);
       }
     }
@@ -171,18 +176,36 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
     for (const rejected of result.rejected) {
       logger.warn('event dead-lettered', { sink: state.health.sink, eventId: rejected.eventId, reason: rejected.message });
     }
-    await complete(lease, toSettlement(leased, result, retryAt));
+    const settlement = toSettlement(leased, result, retryAt);
+    // Observed once recorded: a settlement that was never written did not happen (its rows are leased again).
+    if (!(await complete(lease, settlement))) return;
+    const { sink } = state.health;
+    if (settlement.failed.length > 0) observer.retryScheduled(sink, settlement.failed.length);
+    if (settlement.deadLetters.length > 0) observer.deadLettered(sink, settlement.deadLetters.length);
+    if (settlement.undecodable.length > 0) observer.rowsSetAside(sink, settlement.undecodable.length);
   };
 
   const deliverOnce = async (state: SinkState, envelopes: EventEnvelope[]): Promise<DeliveryResult> => {
+    const started = clock.now();
+    let result: DeliveryResult;
     try {
-      return await state.sink.deliver(envelopes);
+      result = await state.sink.deliver(envelopes);
     } catch (err: unknown) {
       // Sinks report failures in their result; a throw is a bug, retried like a transient failure.
       const error = classifySdkError(err);
       logger.error('sink threw', { sink: state.health.sink, reason: error.message, stack: err instanceof Error ? err.stack : undefined });
-      return { rejected: [], failed: envelopes.map((e) => ({ eventId: e.eventId, error })) };
+      result = { rejected: [], failed: envelopes.map((e) => ({ eventId: e.eventId, error })) };
     }
+    const { rejected, failed } = result;
+    observer.callFinished({
+      sink: state.health.sink,
+      delivered: Math.max(0, envelopes.length - rejected.length - failed.length),
+      rejected: rejected.length,
+      failed: failed.length,
+      failure: failed[0]?.error.kind,
+      durationMs: clock.now() - started,
+    });
+    return result;
   };
 
   /**

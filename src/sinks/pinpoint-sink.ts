@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { EventEnvelope } from '../mapping/event-envelope';
 import { toPutEventsCalls, type PutEventsCall } from '../mapping/put-events-calls';
 import { fitForPinpoint, PINPOINT_LIMITS, wasFitted } from '../mapping/pinpoint-limits';
+import type { DeliveryObserver } from './delivery-observer';
 import { allFailed, deliveredAll, mergeResults, type DeliveryResult, type EventSink } from './event-sink';
 import type { QuotaPacer } from './quota-pacer';
 import { SinkError, classifySdkError } from './sink-error';
@@ -16,6 +17,8 @@ export interface PinpointSinkOptions {
   pacer?: QuotaPacer;
   /** At most one `legacy data fitted to Pinpoint limits` line per this many ms (the rest are counted into the next); default 10 s. */
   fitLogIntervalMs?: number;
+  /** Told how many events of each `deliver` call were fitted (the service's metrics). */
+  observer?: DeliveryObserver;
 }
 
 /** The Pinpoint sink, and its running count of events fitted to Pinpoint's limits. */
@@ -47,7 +50,8 @@ function readResults(response: EventsResponse, result: DeliveryResult): void {
  * Delivers events with Pinpoint `PutEvents`: one call per application and ≤100 events / ~4 MB,
  * each paced by `pacer`. Events arrive as sent; each is fitted to Pinpoint's per-event limits
  * (`fitForPinpoint`) on a copy, never on the envelope handed in (the forwarder may deliver it to
- * another sink too). Every fitted event is counted and logged at warn, rate-limited.
+ * another sink too). Every fitted event is counted, told to the observer and logged at warn,
+ * rate-limited.
  */
 export function createPinpointSink(options: PinpointSinkOptions): PinpointSink {
   const { client, logger, pacer } = options;
@@ -77,7 +81,11 @@ export function createPinpointSink(options: PinpointSinkOptions): PinpointSink {
     name: 'pinpoint',
     maxBatchEvents: PINPOINT_LIMITS.eventsPerCall,
     async deliver(envelopes: readonly EventEnvelope[]): Promise<DeliveryResult> {
-      const results = await Promise.all(toPutEventsCalls(envelopes.map(fit)).map(send));
+      const fittedBefore = fitLog.total();
+      const fitted = envelopes.map(fit);
+      const fittedNow = fitLog.total() - fittedBefore;
+      if (fittedNow > 0) options.observer?.eventsFitted('pinpoint', fittedNow);
+      const results = await Promise.all(toPutEventsCalls(fitted).map(send));
       return results.reduce(mergeResults, deliveredAll());
     },
     fittedEvents: () => fitLog.total(),

@@ -8,6 +8,7 @@ import { toPutEventsCalls } from '../../src/mapping/put-events-calls';
 import { createPinpointSink } from '../../src/sinks/pinpoint-sink';
 import { LONG_ATTRIBUTE, reportedEvent, reportedEventFittedNames } from '../support/beyond-limits';
 import { createCaptureLogger } from '../support/capture-logger';
+import { createFakeObserver } from '../support/fake-observer';
 import { sampleClientContext } from '../support/legacy-requests';
 import { eventsRequestProblems } from '../support/pinpoint-stand-in';
 
@@ -121,11 +122,15 @@ describe('the Pinpoint sink fits what it sends', () => {
   it('logs each fitted event at warn with its app, type, id and counts, rate-limited, and counts them', async () => {
     const { client, destroyed } = recordingClient();
     const logger = createCaptureLogger();
-    const sink = createPinpointSink({ client, logger, fitLogIntervalMs: 60_000 });
+    const observer = createFakeObserver();
+    const sink = createPinpointSink({ client, logger, fitLogIntervalMs: 60_000, observer });
     const envelopes = reportedEnvelopes(['level_complete', 'level_failed', 'level_skipped']);
     const withinLimits = { ...envelopes[0]!, eventId: 'small', event: { EventType: 'small', Timestamp: '2026-11-22T10:00:00.000Z' } };
     await sink.deliver([...envelopes, withinLimits]);
+    await sink.deliver([withinLimits]);
     expect(sink.fittedEvents()).toBe(3);
+    // Once per call that fitted any: the metrics count the same events as the log.
+    expect(observer.fitted).toEqual([{ sink: 'pinpoint', events: 3 }]);
     expect(logger.lines).toEqual([
       {
         level: 'warn',
