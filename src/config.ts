@@ -87,6 +87,27 @@ export interface RecordingConfig {
   readonly sample: number;
 }
 
+/** One token bucket: refilled at `perSecond` requests a second, holding at most `burst`. */
+export interface RateLimitConfig {
+  readonly perSecond: number;
+  readonly burst: number;
+}
+
+/** The rate limits per client id and per app id, each undefined when off. */
+export interface RateLimitsConfig {
+  readonly client: RateLimitConfig | undefined;
+  readonly app: RateLimitConfig | undefined;
+}
+
+/** Who may write to the events route; see `src/access/`. */
+export interface AccessConfig {
+  /** `APP_ID_ALLOWLIST`: the Mobile Analytics app ids accepted; undefined accepts all. */
+  readonly appIdAllowlist: ReadonlySet<string> | undefined;
+  readonly rateLimits: RateLimitsConfig;
+  /** `AUTH_MODE`: `none`, or `sigv4` with the file of access keys devices may sign with. */
+  readonly auth: { readonly mode: 'none' } | { readonly mode: 'sigv4'; readonly credentialsFile: string };
+}
+
 /** Validated, frozen configuration. Only `config.ts` and `main.ts` read `process.env`. */
 export interface Config {
   readonly ackMode: 'upstream' | 'durable';
@@ -98,6 +119,8 @@ export interface Config {
   readonly admin: AdminConfig;
   /** Undefined when `RECORD_DIR` is unset: nothing is recorded. */
   readonly recording: RecordingConfig | undefined;
+  /** App id allowlist, rate limits, device authentication. */
+  readonly access: AccessConfig;
   /** Legacy Mobile Analytics app id → Pinpoint application id. */
   readonly appIdMap: ReadonlyMap<string, string>;
 }
@@ -138,6 +161,13 @@ interface ValidatedEnv {
   RECORD_MAX_FILE_BYTES: number;
   RECORD_MAX_BYTES: number;
   RECORD_SAMPLE: number;
+  APP_ID_ALLOWLIST?: string;
+  RATE_LIMIT_CLIENT_PER_SECOND: number;
+  RATE_LIMIT_CLIENT_BURST?: number;
+  RATE_LIMIT_APP_PER_SECOND: number;
+  RATE_LIMIT_APP_BURST?: number;
+  AUTH_MODE: 'none' | 'sigv4';
+  AUTH_CREDENTIALS_FILE?: string;
 }
 
 /** Thrown when the environment holds invalid values; the message lists every problem. */
@@ -256,6 +286,50 @@ function recordingConfig(v: ValidatedEnv): RecordingConfig | undefined {
 }
 
 /**
+ * One rate limit, undefined when its rate is 0 (off). The burst defaults to one second's worth
+ * (at least 1); a burst without a rate would silently do nothing, so it is refused.
+ */
+function rateLimit(perSecond: number, burst: number | undefined, name: 'CLIENT' | 'APP'): RateLimitConfig | undefined {
+  if (perSecond === 0) {
+    if (burst !== undefined) {
+      throw new ConfigError(`Invalid configuration:\n  RATE_LIMIT_${name}_BURST is set but RATE_LIMIT_${name}_PER_SECOND is 0 or unset: set the rate too (or unset the burst)`);
+    }
+    return undefined;
+  }
+  return { perSecond, burst: burst ?? Math.max(1, Math.ceil(perSecond)) };
+}
+
+/**
+ * `AUTH_MODE` and its file (the schema requires the file with `sigv4`). A credentials file
+ * without `sigv4` is refused: an operator who wrote one expects devices to be checked, and
+ * nothing would be.
+ */
+function authConfig(v: ValidatedEnv): AccessConfig['auth'] {
+  const file = v.AUTH_CREDENTIALS_FILE;
+  if (v.AUTH_MODE === 'none') {
+    if (file !== undefined) {
+      throw new ConfigError('Invalid configuration:\n  AUTH_CREDENTIALS_FILE is set but AUTH_MODE is none: set AUTH_MODE=sigv4 to check signatures (or unset the file)');
+    }
+    return { mode: 'none' };
+  }
+  if (file === undefined) throw new ConfigError('Invalid configuration:\n  AUTH_CREDENTIALS_FILE: must be set for AUTH_MODE=sigv4');
+  return { mode: 'sigv4', credentialsFile: file };
+}
+
+/** The access settings: allowlist, rate limits, authentication. */
+function accessConfig(v: ValidatedEnv): AccessConfig {
+  const allowlist = v.APP_ID_ALLOWLIST?.split(',').map((id) => id.trim()).filter(Boolean);
+  return {
+    appIdAllowlist: allowlist === undefined ? undefined : new Set(allowlist),
+    rateLimits: {
+      client: rateLimit(v.RATE_LIMIT_CLIENT_PER_SECOND, v.RATE_LIMIT_CLIENT_BURST, 'CLIENT'),
+      app: rateLimit(v.RATE_LIMIT_APP_PER_SECOND, v.RATE_LIMIT_APP_BURST, 'APP'),
+    },
+    auth: authConfig(v),
+  };
+}
+
+/**
  * Reads the configuration from an environment. Unknown variables are ignored; empty values count
  * as unset. Throws one ConfigError naming every invalid variable.
  */
@@ -270,6 +344,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const v = raw as unknown as ValidatedEnv;
   const admin = adminConfig(v);
   const recording = recordingConfig(v);
+  const access = accessConfig(v);
   const sinkNames = [...new Set(v.SINK.split(','))] as SinkName[];
   return deepFreeze<Config>({
     ackMode: v.ACK_MODE,
@@ -290,6 +365,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     sinks: sinkNames.map((name) => sinkConfig(name, v)),
     admin,
     recording,
+    access,
     appIdMap: parseAppIdMap(v.PINPOINT_APP_ID_MAP),
   });
 }

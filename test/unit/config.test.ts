@@ -33,6 +33,7 @@ describe('loadConfig: defaults', () => {
       sinks: [{ name: 'local', dataDir: './data' }],
       admin: { port: 8081, host: '127.0.0.1' },
       recording: undefined,
+      access: { appIdAllowlist: undefined, rateLimits: { client: undefined, app: undefined }, auth: { mode: 'none' } },
       appIdMap: new Map(),
     });
     expect(config.appIdMap.size).toBe(0);
