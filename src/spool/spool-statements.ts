@@ -155,6 +155,36 @@ export function queueStatements(db: Database.Database, sinks: readonly string[])
   };
 }
 
+/** A sink's events waiting for a retry, and the arrival time of the oldest. */
+const RETRY_BACKLOG =
+  'SELECT COALESCE(SUM(json_array_length(r.event_ids)), 0) AS n, MIN(b.received_at) AS oldest FROM retries r JOIN batches b ON b.seq = r.seq WHERE r.sink = ?';
+
+/**
+ * The reads behind the spool's metrics, taken at every scrape on a read-only connection: each
+ * walks an index edge or the smaller side of a sink's cursor (`spool-gauges.ts`), never the
+ * whole spool as `spool_totals` does.
+ */
+export function gaugeStatements(db: Database.Database) {
+  return {
+    cursor: db.prepare<[sink: string], number>('SELECT seq FROM cursors WHERE sink = ?').pluck(),
+    /** The lowest and highest seq stored (each one step down the rowid tree). */
+    seqRange: db.prepare<[], { first: number | null; last: number | null }>(
+      'SELECT (SELECT MIN(seq) FROM batches) AS first, (SELECT MAX(seq) FROM batches) AS last',
+    ),
+    eventsAfter: db
+      .prepare<[after: number], number>('SELECT COALESCE(SUM(event_count), 0) FROM batches WHERE seq > ? AND only_sink IS NULL')
+      .pluck(),
+    eventsUpTo: db
+      .prepare<[upTo: number], number>('SELECT COALESCE(SUM(event_count), 0) FROM batches WHERE seq <= ? AND only_sink IS NULL')
+      .pluck(),
+    /** The arrival time of the first row after a cursor: rows are appended in arrival order. */
+    firstFreshAt: db
+      .prepare<[after: number], number>('SELECT received_at FROM batches WHERE seq > ? AND only_sink IS NULL ORDER BY seq LIMIT 1')
+      .pluck(),
+    retryBacklog: db.prepare<[sink: string], { n: number; oldest: number | null }>(RETRY_BACKLOG),
+  };
+}
+
 /** The statements `ma2pinpoint spool` uses to inspect and repair a spool. */
 export function adminStatements(db: Database.Database) {
   return {
@@ -166,9 +196,7 @@ export function adminStatements(db: Database.Database) {
     freshDepth: db.prepare<[after: number], { n: number; oldest: number | null }>(
       'SELECT COALESCE(SUM(event_count), 0) AS n, MIN(received_at) AS oldest FROM batches WHERE seq > ? AND only_sink IS NULL',
     ),
-    retryDepth: db.prepare<[sink: string], { n: number; oldest: number | null }>(
-      'SELECT COALESCE(SUM(json_array_length(r.event_ids)), 0) AS n, MIN(b.received_at) AS oldest FROM retries r JOIN batches b ON b.seq = r.seq WHERE r.sink = ?',
-    ),
+    retryDepth: db.prepare<[sink: string], { n: number; oldest: number | null }>(RETRY_BACKLOG),
     deadLetterCount: db.prepare<[sink: string], number>('SELECT COUNT(*) FROM dead_letters WHERE sink = ?').pluck(),
     undecodableCount: db.prepare<[sink: string], number>('SELECT COUNT(*) FROM undecodable_rows WHERE sink = ?').pluck(),
     deadLetters: db.prepare<
