@@ -1,12 +1,15 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { systemClock } from '../clock';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { KPI_NAMES } from '../kpis/kpi-catalogue';
+import { DRY_RUN_FORMATS, type DryRunFormat } from '../replay/dry-run';
 import { StorageError } from '../storage-error';
 import { runEventsTail } from './events-command';
 import { runImportCommand } from './import-command';
 import type { ProgressStream } from './import-progress';
 import { KPI_FORMATS, runKpisCommand, type KpiQueriesFactory, type KpisOptions } from './kpis-command';
 import type { Output } from './output';
+import { runReplayCommand } from './replay-command';
 import { runSpoolCommand } from './spool-command';
 
 /** Exit code of a command line that does not parse (unknown command or option, bad value). */
@@ -14,6 +17,9 @@ export const USAGE_EXIT_CODE = 2;
 
 /** Events per insert transaction of `ma2pinpoint import` unless `--batch` says otherwise. */
 const DEFAULT_IMPORT_BATCH = 1000;
+
+/** Requests in flight at once of `ma2pinpoint replay` unless `--concurrency` says otherwise. */
+const DEFAULT_REPLAY_CONCURRENCY = 8;
 
 /** What the commands need from outside; the process's own in `main.ts`, fakes in tests. */
 export interface CliContext {
@@ -34,6 +40,33 @@ function positiveInteger(value: string): number {
   const number = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
   return number;
+}
+
+/** A number > 0, for `--rate` (0.5 is one request every two seconds). */
+function positiveNumber(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('expected a number greater than 0.');
+  return number;
+}
+
+/** An HTTP status code, for `--expect`. */
+function httpStatus(value: string): number {
+  const number = Number(value);
+  if (!/^\d{3}$/.test(value) || number < 100 || number > 599) throw new InvalidArgumentError('expected an HTTP status code (100 to 599).');
+  return number;
+}
+
+/** An http(s) base URL without query or fragment, for `--target`. */
+function targetUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('expected an http:// or https:// URL.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('expected an http:// or https:// URL.');
+  if (url.search !== '' || url.hash !== '') throw new InvalidArgumentError('expected a base URL without query or fragment (the recorded path and query are appended).');
+  return url;
 }
 
 /** Collects a variadic argument's values through `parse`. */
@@ -63,7 +96,7 @@ function usageBeforeErrors(command: Command): void {
 
 /**
  * The `ma2pinpoint` command line (commander): `serve`, `spool stats|dead-letters|undecodable|requeue`,
- * `events tail`, `kpis`, `import`, each with `--help`. Actions report their exit code through
+ * `events tail`, `kpis`, `import`, `replay`, each with `--help`. Actions report their exit code through
  * `setExitCode`; parse errors are thrown as `CommanderError` (see `runCli`).
  */
 export function buildProgram(context: CliContext, setExitCode: (code: number) => void): Command {
@@ -171,6 +204,46 @@ export function buildProgram(context: CliContext, setExitCode: (code: number) =>
     .action(async (paths: string[], options: { batch: number }) => {
       setExitCode(await runImportCommand({ paths, batchSize: options.batch }, { dataDir: config().spool.dataDir, io, progress: context.progress, now: context.now }));
     });
+
+  const replay = program
+    .command('replay')
+    .description('send recorded legacy requests (recordings, HAR files) again, or show what the service makes of them (--dry-run)')
+    .usage('<paths...> (--target <url> [options] | --dry-run [--format <format>])')
+    .argument('<paths...>', 'recording files (RECORD_DIR), HAR files, and directories of them (read recursively, in name order)')
+    .option('--target <url>', 'base URL to send to; each recorded path and query is appended (required unless --dry-run)', targetUrl)
+    .option('--rate <n>', 'at most this many requests started per second', positiveNumber)
+    .option('--concurrency <n>', 'requests in flight at once', positiveInteger, DEFAULT_REPLAY_CONCURRENCY)
+    .option('--retime', 'keep the recorded spacing between requests (--rate still caps)')
+    .option('--sign', 'sign each request again with SigV4 for mobileanalytics (AWS_REGION, standard AWS credentials)')
+    .option('--expect <status>', 'the status every answer should have', httpStatus, 202)
+    .option('--dry-run', 'send nothing: run each request through the pipeline in-process and print one JSON line per request')
+    .addOption(new Option('--format <format>', 'what --dry-run prints for an accepted request (default: putevents)').choices(DRY_RUN_FORMATS))
+    .addHelpText(
+      'after',
+      '\nExit code 0 when every answer was --expect; 1 when one was not (or no answer came), or an input cannot be read; 2 for a command line that does not parse.',
+    );
+  replay.action(
+    async (paths: string[], options: { target?: URL; rate?: number; concurrency: number; retime?: true; sign?: true; expect: number; dryRun?: true; format?: DryRunFormat }) => {
+      const usage = (message: string): never => replay.error(`error: ${message}`, { exitCode: USAGE_EXIT_CODE, code: 'ma2pinpoint.usage' });
+      const sending = ['target', 'rate', 'retime', 'sign', 'concurrency'].filter((name) => replay.getOptionValueSource(name) === 'cli');
+      if (options.dryRun === true && sending.length > 0) usage(`--dry-run sends nothing: leave out ${sending.map((name) => `--${name}`).join(', ')}`);
+      if (options.dryRun !== true && options.format !== undefined) usage('--format applies to --dry-run only');
+      if (options.dryRun !== true && options.target === undefined) usage('--target <url> is required (or --dry-run)');
+      const mode =
+        options.target === undefined
+          ? { dryRun: { format: options.format ?? 'putevents' } }
+          : {
+              send: {
+                target: options.target,
+                concurrency: options.concurrency,
+                retime: options.retime === true,
+                sign: options.sign === true,
+                ...(options.rate !== undefined ? { rate: options.rate } : {}),
+              },
+            };
+      setExitCode(await runReplayCommand({ paths, expect: options.expect, mode }, { io, progress: context.progress, clock: systemClock, env: context.env, config }));
+    },
+  );
 
   usageBeforeErrors(program);
   return program;
