@@ -22,7 +22,7 @@ export interface FileRecorderDeps {
 
 /**
  * Lines waiting for the disk, at most (estimated): a few seconds of heavy traffic, so a slow disk
- * costs dropped lines, not memory.
+ * costs dropped lines, not memory. An empty queue takes one line of any size.
  */
 export const QUEUE_MAX_BYTES = 8 * 1024 * 1024;
 
@@ -265,7 +265,8 @@ export function createFileRecorder(config: RecordingConfig, deps: FileRecorderDe
         return;
       }
       const bytes = estimatedLineBytes(request);
-      if (queuedBytes + bytes > queueMaxBytes) {
+      // An empty queue takes any line, so a body near a large BODY_LIMIT can still be recorded.
+      if (queue.length > 0 && queuedBytes + bytes > queueMaxBytes) {
         stats.dropped.queueFull += 1;
         queueFullWarning.note({ dir, queuedBytes, queueMaxBytes });
         return;

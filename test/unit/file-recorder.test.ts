@@ -323,6 +323,15 @@ describe('file recorder: a slow disk', () => {
     expect(recorder.stats()).toMatchObject({ linesWritten: 1 + blocked.queuedLines, queuedLines: 0, queuedBytes: 0 });
   });
 
+  it('takes a line larger than the whole bound when the queue is empty', async () => {
+    const { recorder } = recorderIn(dir, {}, { queueMaxBytes: 1000 });
+    recorder.record(recorded('large', { pad: 3000 }));
+    recorder.record(recorded('next'));
+    await recorder.flush();
+    expect(readRecordingLines(dir).map((l) => l.requestId)).toEqual(['large']);
+    expect(recorder.stats().dropped.queueFull).toBe(1);
+  });
+
   it('close() returns while an append hangs, dropping what is queued as shutdown', async () => {
     const gated = gatedStorage();
     const { recorder } = recorderIn(dir, {}, { storage: gated.storage });
