@@ -160,5 +160,10 @@ export default tseslint.config(
   layerBoundary('import', ['pipeline', 'http', 'spool', 'forwarder', 'sinks', 'composition', 'cli'], 'src/import reads history into the local store'),
   layerBoundary('recording', ['pipeline', 'http', 'spool', 'forwarder', 'sinks', 'composition', 'cli', 'local-store', 'kpis'], 'src/recording writes and reads recordings'),
   layerBoundary('replay', ['http', 'spool', 'forwarder', 'sinks', 'composition', 'cli', 'local-store', 'kpis'], 'src/replay sends recorded requests again'),
+  layerBoundary(
+    'access',
+    ['http', 'spool', 'forwarder', 'sinks', 'composition', 'cli', 'local-store', 'kpis'],
+    'src/access decides who may write (allowlist, rate limits, signatures)',
+  ),
   layerBoundary('local-store', ['pipeline', 'http', 'spool', 'forwarder', 'sinks', 'composition', 'cli'], 'src/local-store is storage'),
 );
