@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import express, { type Express } from 'express';
+import type { AccessControl } from './access/access-control';
 import type { Logger } from './logger';
 import type { Ingest } from './pipeline/ingest';
 import type { Recorder } from './recording/recorder';
@@ -20,6 +21,8 @@ export interface AppDeps extends ServerLimits {
   readiness: () => Readiness;
   /** Gets every answered events request (the no-op recorder without `RECORD_DIR`). */
   recorder: Recorder;
+  /** Who may write: allowlist, rate limits, device signatures (checks nothing when all are off). */
+  access: AccessControl;
 }
 
 /** Builds the Express app. It never listens and never reads the environment. */

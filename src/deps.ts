@@ -1,4 +1,7 @@
 import type { AppDeps } from './app';
+import type { AccessControl } from './access/access-control';
+import { systemClock } from './clock';
+import { composeAccess } from './composition/access';
 import { composeDurable } from './composition/durable';
 import type { DeliveryHandle } from './composition/delivery';
 import { composeRecording, type RecordingParts } from './composition/recording';
@@ -32,12 +35,12 @@ export interface Deps {
   close(graceMs?: number): Promise<void>;
 }
 
-/** The HTTP app's dependencies over an acceptor: the ingest pipeline, CORS, limits and the recorder. */
-function appDeps(config: Config, logger: Logger, acceptor: Acceptor, readiness: () => Readiness, recording: RecordingParts): AppDeps {
+/** The HTTP app's dependencies over an acceptor: the ingest pipeline, CORS, limits, the recorder and the access checks. */
+function appDeps(config: Config, logger: Logger, acceptor: Acceptor, readiness: () => Readiness, recording: RecordingParts, access: AccessControl): AppDeps {
   const ingest = createIngest({ validator: createLegacyValidator(), inflatedBodyLimit: config.http.inflatedBodyLimit, acceptor });
   const { corsOrigins, bodyLimit, maxConcurrentUploads, requestTimeoutMs, headersTimeoutMs } = config.http;
   const { recorder } = recording;
-  return { ingest, cors: createCors(corsOrigins), bodyLimit, maxConcurrentUploads, requestTimeoutMs, headersTimeoutMs, logger, now: Date.now, readiness, recorder };
+  return { ingest, cors: createCors(corsOrigins), bodyLimit, maxConcurrentUploads, requestTimeoutMs, headersTimeoutMs, logger, now: Date.now, readiness, recorder, access };
 }
 
 /**
@@ -45,11 +48,13 @@ function appDeps(config: Config, logger: Logger, acceptor: Acceptor, readiness: 
  * only places that construct SDK clients, databases and timers, and the app over them.
  */
 export function createDeps(config: Config, logger: Logger, options: DepsOptions = {}): Deps {
+  // First: a bad AUTH_CREDENTIALS_FILE stops start-up before anything is opened or started.
+  const access = composeAccess(config.access, systemClock, logger);
   if (config.ackMode === 'durable') {
     const durable = composeDurable(config, logger, options.credentials);
     const recording = composeRecording(config.recording, logger);
     return {
-      app: appDeps(config, logger, durable.acceptor, durable.readiness, recording),
+      app: appDeps(config, logger, durable.acceptor, durable.readiness, recording, access),
       spool: durable.spool,
       delivery: durable.delivery,
       close: async (graceMs = 0) => {
@@ -60,7 +65,7 @@ export function createDeps(config: Config, logger: Logger, options: DepsOptions 
   const upstream = composeUpstream(config, logger, options.credentials);
   const recording = composeRecording(config.recording, logger);
   return {
-    app: appDeps(config, logger, upstream.acceptor, upstream.readiness, recording),
+    app: appDeps(config, logger, upstream.acceptor, upstream.readiness, recording, access),
     close: async (graceMs = 0) => {
       await Promise.all([upstream.close(), recording.close(graceMs)]);
     },

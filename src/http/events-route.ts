@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AccessControl } from '../access/access-control';
 import { detectClientSdk } from '../legacy/client-sdk';
 import type { ClientSdk } from '../legacy/types';
 import type { Logger } from '../logger';
@@ -24,6 +25,8 @@ export interface EventsRouteDeps {
   now: () => number;
   /** Gets each request once it is answered; never awaited. */
   recorder: Recorder;
+  /** Allowlist and rate limits before the body is read, the device's signature after. */
+  access: AccessControl;
 }
 
 function header(request: IncomingMessage, name: string): string | undefined {
@@ -42,11 +45,14 @@ const WARNING_INTERVAL_MS = 10_000;
  * Content-Type is never trusted, and the hot path stays lean), runs the pipeline and writes the
  * answer chosen by `toLegacyResponse` for this client kind. At most `maxConcurrentUploads`
  * requests are read and worked on at once: past that, stalled or slow uploads cannot pile up
- * memory, and the next client is told to retry later before its body is read. Once the answer is
- * written, the request (its body as read, by reference) goes to the recorder, which queues it.
+ * memory, and the next client is told to retry later before its body is read. The access checks
+ * (`src/access/`) refuse a request from its headers before its body is read (the app id
+ * allowlist, what its signature says, the rate limits), and check its signature over the body
+ * before ingest, so a refused request stores nothing. Once the answer is written, the request
+ * (its body as read, by reference) goes to the recorder, which queues it.
  */
 export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
-  const { ingest, cors, bodyLimit, maxConcurrentUploads, logger, now, recorder } = deps;
+  const { ingest, cors, bodyLimit, maxConcurrentUploads, logger, now, recorder, access } = deps;
   const log = createRequestLog(logger);
   let uploads = 0;
   return async (request, response) => {
@@ -63,8 +69,10 @@ export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
     if (admitted) uploads += 1;
     try {
       if (!admitted) throw new RetryLaterError(`More than ${maxConcurrentUploads} requests are being received; retry later.`);
+      const checkBody = access.admit({ method: request.method ?? 'POST', url: request.url ?? '', headers: request.headers });
       body = await readBody(request, bodyLimit);
       receivedAt = now();
+      checkBody(body);
       events = await ingest({
         clientContext: header(request, 'x-amz-client-context'),
         clientContextEncoding: header(request, 'x-amz-client-context-encoding'),
@@ -85,8 +93,9 @@ export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
       'x-amzn-RequestId': requestId,
       'Content-Length': String(Buffer.byteLength(answer.body)),
     };
-    // A body that was not (or not all) read must not be taken for the next request on the connection.
-    if (outcome instanceof PayloadTooLargeError || !admitted) headers['Connection'] = 'close';
+    // A body that was not (or not all) read (too many uploads, refused by the access checks, too
+    // large) must not be taken for the next request on the connection.
+    if (outcome instanceof PayloadTooLargeError || body === null) headers['Connection'] = 'close';
     response.writeHead(answer.status, headers);
     response.end(answer.body);
     recorder.record({
