@@ -4,14 +4,16 @@ import { systemClock } from './clock';
 import { composeAccess } from './composition/access';
 import { composeDurable } from './composition/durable';
 import type { DeliveryHandle } from './composition/delivery';
+import { composeObservability } from './composition/observability';
 import { composeRecording, type RecordingParts } from './composition/recording';
 import type { AwsCredentials } from './composition/sinks';
 import { composeUpstream } from './composition/upstream';
-import type { Config } from './config';
+import { sinkNames, type Config } from './config';
 import { createCors } from './http/cors';
 import type { Readiness } from './http/health-routes';
 import { createLegacyValidator } from './legacy/validator';
 import type { Logger } from './logger';
+import { createServiceMetrics, type Observability, type ServiceMetrics } from './metrics/service-metrics';
 import type { Acceptor } from './pipeline/acceptor';
 import { createIngest } from './pipeline/ingest';
 import type { SpoolAppender } from './spool/spool-appender';
@@ -28,6 +30,10 @@ export interface Deps {
   spool?: SpoolAppender;
   /** Durable mode: the delivery side, wherever it runs. */
   delivery?: DeliveryHandle;
+  /** The service's metrics (fed by the events route and the delivery side). */
+  metrics: ServiceMetrics;
+  /** What the admin port serves about the service: `/metrics` and `/status`. */
+  observability: Observability;
   /**
    * Delivers what it can within `graceMs` (durable mode) and writes the recording's queue within the
    * same time, then closes sinks, databases and the recording file.
@@ -51,21 +57,28 @@ export function createDeps(config: Config, logger: Logger, options: DepsOptions 
   // First: a bad AUTH_CREDENTIALS_FILE stops start-up before anything is opened or started.
   const access = composeAccess(config.access, systemClock, logger);
   if (config.ackMode === 'durable') {
-    const durable = composeDurable(config, logger, options.credentials);
+    const metrics = createServiceMetrics(sinkNames(config));
+    const durable = composeDurable(config, logger, options.credentials, metrics.delivery);
     const recording = composeRecording(config.recording, logger);
     return {
       app: appDeps(config, logger, durable.acceptor, durable.readiness, recording, access),
       spool: durable.spool,
       delivery: durable.delivery,
+      metrics,
+      observability: composeObservability(config, metrics, { readiness: durable.readiness, durable: durable.sources, recorder: recording.recorder }),
       close: async (graceMs = 0) => {
         await Promise.all([durable.close(graceMs), recording.close(graceMs)]);
       },
     };
   }
-  const upstream = composeUpstream(config, logger, options.credentials);
+  // Nothing is retried or dead-lettered in upstream mode: no delivery counters start at zero.
+  const metrics = createServiceMetrics([]);
+  const upstream = composeUpstream(config, logger, options.credentials, metrics.delivery);
   const recording = composeRecording(config.recording, logger);
   return {
     app: appDeps(config, logger, upstream.acceptor, upstream.readiness, recording, access),
+    metrics,
+    observability: composeObservability(config, metrics, { readiness: upstream.readiness, durable: undefined, recorder: recording.recorder }),
     close: async (graceMs = 0) => {
       await Promise.all([upstream.close(), recording.close(graceMs)]);
     },

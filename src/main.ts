@@ -61,7 +61,7 @@ export function startService(env: NodeJS.ProcessEnv): void {
   let admin: AdminParts | undefined;
   try {
     // After createDeps: its delivery side has created and migrated events.db by now.
-    admin = config.admin.port === 'off' ? undefined : composeAdmin(config, logger);
+    admin = config.admin.port === 'off' ? undefined : composeAdmin(config, logger, deps.observability);
   } catch (err: unknown) {
     logger.error('cannot start', startFailure(err, config.spool.dataDir));
     fail();

@@ -7,6 +7,7 @@ import { dayOf } from '../kpis/days';
 import { eventStorePath } from '../local-store/event-store';
 import { openSqliteKpiQueries } from '../local-store/sqlite-kpi-queries';
 import type { Logger } from '../logger';
+import type { Observability } from '../metrics/service-metrics';
 
 /** The admin port's request handler, and the store connection behind it. */
 export interface AdminParts {
@@ -18,12 +19,13 @@ export interface AdminParts {
 /**
  * The admin port's parts: the KPI queries over `events.db` when the file exists (call this after
  * `createDeps`, whose delivery side creates and migrates it when the local sink is configured),
- * else none, and the data routes answer 503. A damaged file throws here, named, like at start-up.
+ * else none, and the data routes answer 503; the service's metrics and status (`deps.observability`).
+ * A damaged file throws here, named, like at start-up.
  */
-export function composeAdmin(config: Pick<Config, 'admin' | 'spool'>, logger: Logger, clock: Clock = systemClock): AdminParts {
+export function composeAdmin(config: Pick<Config, 'admin' | 'spool'>, logger: Logger, observability: Observability, clock: Clock = systemClock): AdminParts {
   const file = eventStorePath(config.spool.dataDir);
   const kpis = existsSync(file) ? openSqliteKpiQueries(file) : undefined;
-  const handler = createAdminApp({ kpis, today: () => dayOf(clock.now()), token: config.admin.token, logger });
+  const handler = createAdminApp({ kpis, today: () => dayOf(clock.now()), token: config.admin.token, logger, observability });
   return {
     handler,
     close: () => {

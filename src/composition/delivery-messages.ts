@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { SinkHealth } from '../forwarder/forwarder';
 import type { LogLevel } from '../logger';
+import type { DeliveryCall } from '../sinks/delivery-observer';
 import type { DeliverySettings } from './delivery';
 
 /**
@@ -38,6 +39,14 @@ export interface WorkerError {
 /** The first worker's answer on its startup port. */
 export type WorkerStarted = { type: 'ready' } | { type: 'failed'; error: WorkerError };
 
+/**
+ * One `DeliveryObserver` call as it crosses to the HTTP thread, whose registry counts it: a
+ * call, or a count of events (rows for `set-aside`) of one sink.
+ */
+export type DeliveryObservation =
+  | { kind: 'call'; call: DeliveryCall }
+  | { kind: 'retry' | 'dead-letter' | 'fitted' | 'set-aside'; sink: string; count: number };
+
 /** HTTP thread → delivery worker. */
 export type ToDeliveryWorker = { type: 'appended'; lastSeq: number } | { type: 'drain'; graceMs: number };
 
@@ -46,5 +55,6 @@ export type FromDeliveryWorker =
   | { type: 'ready' }
   | { type: 'deleted'; events: number }
   | { type: 'health'; health: SinkHealth[] }
+  | { type: 'observed'; observation: DeliveryObservation }
   | { type: 'drained' }
   | { type: 'failed'; error: WorkerError };

@@ -3,9 +3,11 @@ import path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { SinkHealth } from '../forwarder/forwarder';
 import type { Logger, LogLevel } from '../logger';
+import type { DeliveryObserver } from '../sinks/delivery-observer';
 import type { SpoolAppender } from '../spool/spool-appender';
 import { errorFields } from '../error-fields';
 import type { DeliveryHandle, DeliverySettings } from './delivery';
+import { applyObservation } from './delivery-observation';
 import type { DeliveryWorkerData, FromDeliveryWorker, ToDeliveryWorker, WorkerError, WorkerStarted, WorkerStartup } from './delivery-messages';
 
 /** The compiled worker script, next to this file in `dist/`. */
@@ -80,9 +82,16 @@ class DeliveryStartError extends Error {
  * Start-up waits (synchronously, before the service listens) until the first worker has opened
  * the spool and its sinks, and throws what it could not open. A worker that fails later is
  * logged once (`delivery thread failed`: name, message, code) and restarted with a backoff
- * (`delivery thread restarting`: attempt, delay, reason).
+ * (`delivery thread restarting`: attempt, delay, reason). What the worker's forwarder and sinks
+ * tell their observer arrives as messages and is handed to `observer` here.
  */
-export function startDeliveryThread(settings: DeliverySettings, logLevel: LogLevel, appender: SpoolAppender, logger: Logger): DeliveryHandle {
+export function startDeliveryThread(
+  settings: DeliverySettings,
+  logLevel: LogLevel,
+  appender: SpoolAppender,
+  logger: Logger,
+  observer: DeliveryObserver,
+): DeliveryHandle {
   if (!existsSync(DELIVERY_WORKER_FILE)) {
     throw new Error(`The delivery worker ${DELIVERY_WORKER_FILE} is missing: run the built service (npm run build), or set DELIVERY_THREAD=inline.`);
   }
@@ -92,6 +101,8 @@ export function startDeliveryThread(settings: DeliverySettings, logLevel: LogLev
   /** The running worker; undefined while a restart waits. */
   let worker: Worker | undefined;
   let attempt = 0;
+  /** Workers started after one failed, since the service started. */
+  let restarts = 0;
   /** When the current (or last) worker started. */
   let lastStart = Date.now();
   let restartTimer: NodeJS.Timeout | undefined;
@@ -129,6 +140,9 @@ export function startDeliveryThread(settings: DeliverySettings, logLevel: LogLev
         case 'health':
           health = message.health;
           break;
+        case 'observed':
+          applyObservation(observer, message.observation);
+          break;
         case 'drained':
           drained();
           break;
@@ -159,7 +173,9 @@ export function startDeliveryThread(settings: DeliverySettings, logLevel: LogLev
       });
       restartTimer = setTimeout(() => {
         restartTimer = undefined;
-        if (!stopping) start();
+        if (stopping) return;
+        restarts += 1;
+        start();
       }, delayMs).unref();
     });
     return thread;
@@ -184,6 +200,7 @@ export function startDeliveryThread(settings: DeliverySettings, logLevel: LogLev
     health: () => health,
     // Failing: restarted again and again, and no worker has since run for a minute.
     failing: () => attempt >= FAILING_AFTER_RESTARTS && Date.now() - lastStart < DELIVERY_RESTART_BACKOFF.resetAfterMs,
+    thread: () => ({ mode: 'worker', running: worker !== undefined, restarts }),
     appended() {
       if (notifyScheduled) return;
       notifyScheduled = true;

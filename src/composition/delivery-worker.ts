@@ -5,6 +5,7 @@ import { spoolPath } from '../spool/spool-database';
 import { nameDamagedFile } from '../sqlite-file';
 import { errorCode, StorageError, type StorageKind } from '../storage-error';
 import { createDelivery, type Delivery, type DeliverySettings } from './delivery';
+import { postingObserver } from './delivery-observation';
 import type { DeliveryWorkerData, FromDeliveryWorker, ToDeliveryWorker, WorkerError, WorkerStarted, WorkerStartup } from './delivery-messages';
 
 /** How often the worker tells the HTTP thread its sinks' health (for `/readyz`), ms. */
@@ -82,6 +83,9 @@ function runDeliveryWorker(): void {
       onDeleted: (events) => {
         post({ type: 'deleted', events });
       },
+      observer: postingObserver((observation) => {
+        post({ type: 'observed', observation });
+      }),
     });
   } catch (err: unknown) {
     fail(err);

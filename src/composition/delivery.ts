@@ -3,6 +3,8 @@ import { sinkNames, type Config } from '../config';
 import { startForwarder, type Forwarder, type SinkHealth } from '../forwarder/forwarder';
 import type { Logger } from '../logger';
 import { createRequestMapper } from '../mapping/request-mapper';
+import type { DeliveryThreadState } from '../metrics/service-sources';
+import type { DeliveryObserver } from '../sinks/delivery-observer';
 import { createDeliveryQueue } from '../spool/delivery-queue';
 import type { SpoolAppender } from '../spool/spool-appender';
 import { openSpoolDatabase, spoolPath } from '../spool/spool-database';
@@ -31,6 +33,8 @@ export interface DeliveryDeps {
   logger: Logger;
   /** Told how many stored events each settled lease deleted. */
   onDeleted: (events: number) => void;
+  /** Told of every delivery call, retry, dead letter and fitted event (the service's metrics). */
+  observer: DeliveryObserver;
   credentials?: AwsCredentials;
 }
 
@@ -47,7 +51,8 @@ export function createDelivery(settings: DeliverySettings, deps: DeliveryDeps): 
     sinks: sinkNames(settings),
     now: clock.now,
   });
-  const sinkDeps = { logger, clock, ackMode: settings.ackMode, ...(deps.credentials ? { credentials: deps.credentials } : {}) };
+  const { observer } = deps;
+  const sinkDeps = { logger, clock, ackMode: settings.ackMode, observer, ...(deps.credentials ? { credentials: deps.credentials } : {}) };
   const sinks = settings.sinks.map((sink) => createSink(sink, sinkDeps));
   const forwarder = startForwarder({
     queue,
@@ -58,6 +63,7 @@ export function createDelivery(settings: DeliverySettings, deps: DeliveryDeps): 
     logger: logger.child({ component: 'forwarder' }),
     clock,
     onDeleted: deps.onDeleted,
+    observer,
   });
   return {
     forwarder,
@@ -83,6 +89,8 @@ export interface DeliveryHandle {
    * instance accepts events it cannot deliver, so readiness drains it.
    */
   failing(): boolean;
+  /** Where the delivery side runs, whether it runs now, and how often it was restarted. */
+  thread(): DeliveryThreadState;
   /** Delivers what it can within `graceMs`, then stops. */
   close(graceMs: number): Promise<void>;
 }
@@ -92,6 +100,7 @@ export function startInlineDelivery(
   settings: DeliverySettings,
   appender: SpoolAppender,
   logger: Logger,
+  observer: DeliveryObserver,
   credentials?: AwsCredentials,
 ): DeliveryHandle {
   const delivery = createDelivery(settings, {
@@ -99,6 +108,7 @@ export function startInlineDelivery(
     onDeleted: (events) => {
       appender.noteDeleted(events);
     },
+    observer,
     ...(credentials ? { credentials } : {}),
   });
   return {
@@ -108,6 +118,7 @@ export function startInlineDelivery(
     health: () => delivery.forwarder.health(),
     // Inline, a failure of the delivery side is a failure of the process: nothing to report here.
     failing: () => false,
+    thread: () => ({ mode: 'inline', running: true, restarts: 0 }),
     close: (graceMs) => delivery.close(graceMs),
   };
 }

@@ -6,6 +6,7 @@ import type { Clock } from '../clock';
 import type { Config, SinkConfig } from '../config';
 import { eventStorePath, openEventStore } from '../local-store/event-store';
 import type { Logger } from '../logger';
+import type { DeliveryObserver } from '../sinks/delivery-observer';
 import type { EventSink } from '../sinks/event-sink';
 import { createFirehoseSink } from '../sinks/firehose-sink';
 import { createKinesisSink } from '../sinks/kinesis-sink';
@@ -27,6 +28,8 @@ export interface SinkDeps {
    */
   ackMode: Config['ackMode'];
   credentials?: AwsCredentials;
+  /** Told what the sinks do that the forwarder cannot see (events fitted to Pinpoint's limits). */
+  observer?: DeliveryObserver;
 }
 
 
@@ -66,6 +69,7 @@ export function createSink(sink: SinkConfig, deps: SinkDeps): EventSink {
         client: new PinpointClient(awsClientConfig(sink, deps)),
         logger,
         ...pacing(sink.maxCallsPerSecond, deps),
+        ...(deps.observer ? { observer: deps.observer } : {}),
       });
     case 'kinesis':
       return createKinesisSink({

@@ -2,6 +2,7 @@ import { systemClock } from '../clock';
 import type { Config } from '../config';
 import type { Readiness } from '../http/health-routes';
 import type { Logger } from '../logger';
+import type { DeliveryObserver } from '../sinks/delivery-observer';
 import { createRequestMapper } from '../mapping/request-mapper';
 import type { Acceptor } from '../pipeline/acceptor';
 import { createUpstreamAcceptor } from '../pipeline/upstream-acceptor';
@@ -15,9 +16,12 @@ export interface UpstreamParts {
   close(): Promise<void>;
 }
 
-/** `ACK_MODE=upstream`: each request is delivered to every sink before it is answered. */
-export function composeUpstream(config: Config, logger: Logger, credentials: AwsCredentials | undefined): UpstreamParts {
-  const sinkDeps = { logger, clock: systemClock, ackMode: config.ackMode, ...(credentials ? { credentials } : {}) };
+/**
+ * `ACK_MODE=upstream`: each request is delivered to every sink before it is answered. `observer`
+ * is told what the sinks do that the answer does not show (events fitted to Pinpoint's limits).
+ */
+export function composeUpstream(config: Config, logger: Logger, credentials: AwsCredentials | undefined, observer: DeliveryObserver): UpstreamParts {
+  const sinkDeps = { logger, clock: systemClock, ackMode: config.ackMode, observer, ...(credentials ? { credentials } : {}) };
   const sinks = config.sinks.map((sink) => createSink(sink, sinkDeps));
   const [only] = sinks;
   const sink = only && sinks.length === 1 ? only : createFanoutSink(sinks);

@@ -2,9 +2,11 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import type { KpiQueries } from '../kpis/kpi-queries';
 import { errorFields } from '../error-fields';
 import type { Logger } from '../logger';
+import type { Observability } from '../metrics/service-metrics';
 import { createAdminAuth } from './admin-auth';
 import { createDashboardRouter } from './dashboard-routes';
 import { createKpiRouter } from './kpi-routes';
+import { createMetricsRouter } from './metrics-routes';
 import { sendJsonError } from './revalidated-json';
 
 /** What the admin app serves from. */
@@ -16,6 +18,8 @@ export interface AdminAppDeps {
   /** `ADMIN_TOKEN`: required by the data routes when set. */
   token: string | undefined;
   logger: Logger;
+  /** The service's `/metrics` and `/status`; without it (an admin app over a store alone) they are not served. */
+  observability?: Observability;
 }
 
 /**
@@ -35,7 +39,7 @@ function requestLog(logger: Logger): RequestHandler {
 
 /** What no route matched, as JSON like every other admin answer. */
 const notFound: RequestHandler = (request, response) => {
-  sendJsonError(response, 404, `no such route: ${request.method} ${request.path}; the API has GET /apps, /kpis/… and /events/{name}/count`);
+  sendJsonError(response, 404, `no such route: ${request.method} ${request.path}; the API has GET /apps, /kpis/…, /events/{name}/count, /metrics and /status`);
 };
 
 /**
@@ -62,7 +66,8 @@ function errorAnswer(logger: Logger): ErrorRequestHandler {
 /**
  * The admin port's app, apart from the public ingest port: the dashboard first and without the
  * token (static files, no data; the page asks for the token when the API answers 401), then the
- * bearer-token check in front of every data route, then the KPI API. It never listens.
+ * bearer-token check in front of every data route, then the KPI API, the Prometheus metrics
+ * and the status. It never listens.
  */
 export function createAdminApp(deps: AdminAppDeps): Express {
   const app = express();
@@ -73,6 +78,7 @@ export function createAdminApp(deps: AdminAppDeps): Express {
   app.use(createDashboardRouter());
   app.use(createAdminAuth(deps.token));
   app.use(createKpiRouter(deps));
+  if (deps.observability) app.use(createMetricsRouter(deps.observability));
   app.use(notFound);
   app.use(errorAnswer(deps.logger));
   return app;

@@ -50,7 +50,7 @@ export async function startInProcessProxy(env: Record<string, string>, logger: L
   const server = await listen(createServiceServer(deps.app), config.http.port, config.http.host);
   const { port } = server.address() as AddressInfo;
   const adminPort = env['ADMIN_PORT'] === undefined ? 'off' : config.admin.port;
-  const admin = adminPort === 'off' ? undefined : composeAdmin(config, logger);
+  const admin = adminPort === 'off' ? undefined : composeAdmin(config, logger, deps.observability);
   const adminServer = admin && adminPort !== 'off' ? await listen(createServer(admin.handler), adminPort, config.admin.host) : undefined;
   return {
     url: `http://127.0.0.1:${port}`,
