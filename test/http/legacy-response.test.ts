@@ -31,6 +31,12 @@ const table: Array<[string, unknown, Record<ClientKind, Expected>]> = [
   ['BadRequest', new BadRequestError('The event payload is missing or invalid.'), typedButIosEmpty(400, 'BadRequestException')],
   ['RetryLater', new RetryLaterError('The destination is unavailable; retry later.'), retryLater],
   ['Forbidden', new ForbiddenError('Not authorized.'), typedButIosEmpty(403, 'AccessDeniedException')],
+  ['Forbidden: a refused device signature', new ForbiddenError('The signature does not match.', { code: 'InvalidSignatureException' }), typedButIosEmpty(403, 'InvalidSignatureException')],
+  [
+    'RetryLater: a rate limit',
+    new RetryLaterError('Too many requests from this client; retry later.', { code: 'RateLimited' }),
+    { android: typed(503, 'RateLimited'), ios: typed(503, 'RateLimited'), js: typed(400, 'ThrottlingException'), unknown: typed(503, 'RateLimited') },
+  ],
   ['PayloadTooLarge', new PayloadTooLargeError('The payload cannot exceed 1048576 bytes.'), typedButIosEmpty(413, 'RequestEntityTooLarge')],
   ['an unknown thrown Error (our bug: retry later)', new TypeError('Cannot read properties of undefined'), retryLater],
 ];
