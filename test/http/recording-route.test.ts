@@ -5,7 +5,7 @@ import request from 'supertest';
 import { createApp, createServiceServer, type AppDeps } from '../../src/app';
 import { createFileRecorder } from '../../src/recording/file-recorder';
 import { emptyRecorderStats, type RecordedRequest, type Recorder } from '../../src/recording/recorder';
-import { nodeRecordingStorage, type RecordingStorage } from '../../src/recording/recording-storage';
+import { nodeRecordingStorage, type RecordingFile, type RecordingStorage } from '../../src/recording/recording-storage';
 import { silentLogger } from '../../src/logger';
 import { android223 } from '../fixtures/clients/android';
 import type { ClientFixture } from '../fixtures/clients/device-request';
@@ -119,15 +119,20 @@ describe('a recorder that cannot write never delays or fails an answer', () => {
 
   it('answers every request while the recorder’s appends hang', async () => {
     let appendsStarted = 0;
+    const files: RecordingFile[] = [];
     const hanging: RecordingStorage = {
       ...nodeRecordingStorage,
-      create: async (file) => ({
-        ...(await nodeRecordingStorage.create(file)),
-        append: () => {
-          appendsStarted += 1;
-          return new Promise<void>(() => undefined);
-        },
-      }),
+      create: async (file) => {
+        const real = await nodeRecordingStorage.create(file);
+        files.push(real);
+        return {
+          ...real,
+          append: () => {
+            appendsStarted += 1;
+            return new Promise<void>(() => undefined);
+          },
+        };
+      },
     };
     const recorder = createFileRecorder(
       { dir: path.join(temp.dir, 'hanging'), maxFileBytes: 1024 * 1024, maxBytes: 8 * 1024 * 1024, sample: 1 },
@@ -146,6 +151,8 @@ describe('a recorder that cannot write never delays or fails an answer', () => {
       expect(recorder.stats()).toMatchObject({ linesWritten: 0, queuedLines: fixtures.length - 1 });
     } finally {
       await recorder.close();
+      // The recorder leaves a file whose append hangs to that append; this one never ends.
+      await Promise.all(files.map((file) => file.close()));
       await stop(server);
     }
   });

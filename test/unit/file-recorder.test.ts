@@ -3,7 +3,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { RecordingConfig } from '../../src/config';
 import { createFileRecorder, type FileRecorderDeps } from '../../src/recording/file-recorder';
-import { createNoRecorder, emptyRecorderStats, type RecordedRequest } from '../../src/recording/recorder';
+import { createNoRecorder, emptyRecorderStats, type RecordedRequest, type Recorder } from '../../src/recording/recorder';
 import { RECORDING_FILE_NAME, recordingFileName } from '../../src/recording/recording-files';
 import { nodeRecordingStorage, type RecordingFile, type RecordingStorage } from '../../src/recording/recording-storage';
 import { createCaptureLogger, type CaptureLogger } from '../support/capture-logger';
@@ -40,10 +40,17 @@ function recorded(id: string, { pad = 0, ...overrides }: Partial<RecordedRequest
   };
 }
 
+/** The recorders a test made: closed after it, so no file is left open. */
+const opened: Recorder[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((recorder) => recorder.close()));
+});
+
 /** The recorder under test over `dir`, with small caps unless given; logs captured. */
 function recorderIn(dir: string, config: Partial<RecordingConfig> = {}, deps: Partial<FileRecorderDeps> = {}) {
   const logger = createCaptureLogger();
   const recorder = createFileRecorder({ dir, maxFileBytes: 1024 * 1024, maxBytes: 8 * 1024 * 1024, sample: 1, ...config }, { logger, ...deps });
+  opened.push(recorder);
   return { recorder, logger };
 }
 
