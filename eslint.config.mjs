@@ -9,6 +9,13 @@ const expressBan = {
   message: 'express may be imported only in src/http/** and src/app.ts.',
 };
 
+// The other layers report to the metrics through interfaces (DeliveryObserver, RequestMetrics),
+// so only src/metrics knows the metrics library.
+const promClientBan = {
+  regex: '^prom-client(/.*)?$',
+  message: 'prom-client may be imported only in src/metrics/**.',
+};
+
 // Regexes rather than gitignore-style groups: a group such as 'http' would also match '../http'.
 const layerBan = (folders, message) => ({
   regex: `^(\\.\\./)+(${folders.join('|')})(/.*)?$`,
@@ -24,7 +31,7 @@ const layerBoundary = (folder, layers, role) => ({
   rules: {
     'no-restricted-imports': [
       'error',
-      { patterns: [expressBan, layerBan(layers, `${role}: it may not import ${layers.join(', ')}.`)] },
+      { patterns: [expressBan, promClientBan, layerBan(layers, `${role}: it may not import ${layers.join(', ')}.`)] },
     ],
   },
 });
@@ -117,7 +124,7 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     ignores: ['src/http/**', 'src/app.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [expressBan] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [expressBan, promClientBan] }] },
   },
   {
     files: ['src/mapping/**/*.ts'],
@@ -131,8 +138,8 @@ export default tseslint.config(
               message: 'src/mapping is pure: no IO (node:fs, node:http, node:net, node:worker_threads).',
             },
             {
-              regex: '^(better-sqlite3|express|winston)(/.*)?$',
-              message: 'src/mapping is pure: no IO (better-sqlite3, express, winston).',
+              regex: '^(better-sqlite3|express|winston|prom-client)(/.*)?$',
+              message: 'src/mapping is pure: no IO (better-sqlite3, express, winston, prom-client).',
             },
             {
               group: ['@aws-sdk/*'],
@@ -166,4 +173,14 @@ export default tseslint.config(
     'src/access decides who may write (allowlist, rate limits, signatures)',
   ),
   layerBoundary('local-store', ['pipeline', 'http', 'spool', 'forwarder', 'sinks', 'composition', 'cli'], 'src/local-store is storage'),
+  // The one home of prom-client, so its block restates the express ban without the prom-client one.
+  {
+    files: ['src/metrics/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [expressBan, layerBan(['pipeline', 'http', 'composition', 'cli'], 'src/metrics counts what the service does: it may not import pipeline, http, composition, cli.')] },
+      ],
+    },
+  },
 );
