@@ -10,7 +10,9 @@ import { silentLogger } from '../../src/logger';
 import { android223 } from '../fixtures/clients/android';
 import type { ClientFixture } from '../fixtures/clients/device-request';
 import { iosLater } from '../fixtures/clients/ios';
-import { startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
+import { pinpointStandInEnv, startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
+import { startPinpointStandIn } from '../support/pinpoint-stand-in';
+import { readRecordingLines } from '../support/recording-reader';
 import { replayFixture } from '../support/legacy-clients';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -174,6 +176,29 @@ describe('a recorder that cannot write never delays or fails an answer', () => {
     } finally {
       await recorder.close();
       await stop(server);
+    }
+  });
+});
+
+describe('RECORD_DIR in either ack mode', () => {
+  it.each(['durable', 'upstream'] as const)('%s: each answered request is a line, the answer as the device got it', async (ackMode) => {
+    const standIn = await startPinpointStandIn();
+    const recordDir = path.join(temp.dir, `modes-${ackMode}`);
+    const service = await startInProcessProxy({ ...pinpointStandInEnv(standIn), ACK_MODE: ackMode, DATA_DIR: path.join(temp.dir, `data-${ackMode}`), RECORD_DIR: recordDir });
+    try {
+      const accepted = await replayFixture(service.url, android223());
+      standIn.setBehavior(() => ({ status: 500 }));
+      const second = await replayFixture(service.url, iosLater());
+      await service.deps.app.recorder.flush();
+      const lines = readRecordingLines(recordDir);
+      expect(lines.map((l) => [l.requestId, l.status, l.clientKind])).toEqual([
+        [accepted.headers['x-amzn-requestid'], 202, 'android'],
+        // Upstream mode answers what Pinpoint said; durable mode had already spooled it.
+        [second.headers['x-amzn-requestid'], ackMode === 'upstream' ? 503 : 202, 'ios'],
+      ]);
+    } finally {
+      await service.close();
+      await standIn.close();
     }
   });
 });
