@@ -8,7 +8,6 @@ import { createHttpSender, type SigningOptions } from '../replay/http-sender';
 import { replayRequests, scanReplayInput, type ReplayInput } from '../replay/replay-input';
 import { ReplayInputError } from '../replay/replay-input-error';
 import { createReplayPacer } from '../replay/replay-pacer';
-import type { SigningCredentials } from '../replay/request-signer';
 import { runReplay } from '../replay/replay-runner';
 import { createSummaryCollector, replayExitCode, type ReplaySummary, type SummaryCollector } from '../replay/replay-summary';
 import type { ProgressStream } from './import-progress';
@@ -48,8 +47,6 @@ export interface ReplayCommandContext {
   readonly env: NodeJS.ProcessEnv;
   /** The service's configuration, read for a dry run (`PINPOINT_APP_ID_MAP`, `BODY_LIMIT`, `INFLATED_BODY_LIMIT`). */
   readonly config: () => Config;
-  /** AWS credentials for `--sign`; the standard chain (environment, profile, SSO, container, instance) unless a test hands others. */
-  readonly credentials?: () => Promise<SigningCredentials>;
 }
 
 /** The order client kinds are listed in. */
@@ -99,11 +96,15 @@ function tracking(collector: SummaryCollector, display: ReplayProgressDisplay, e
   };
 }
 
-/** Signing settings: `AWS_REGION` (us-east-1 without it) and the credentials, checked once before anything is sent. */
-async function signingOptions(context: ReplayCommandContext): Promise<SigningOptions> {
-  const credentials = context.credentials ?? defaultProvider();
+/**
+ * Signing settings: `AWS_REGION` (us-east-1 without it) and the standard AWS credential chain
+ * (environment, profile, SSO, web identity, container, instance), resolved once before anything
+ * is sent so that missing credentials stop the replay at once; it refreshes expiring ones.
+ */
+async function signingOptions(env: NodeJS.ProcessEnv): Promise<SigningOptions> {
+  const credentials = defaultProvider();
   await credentials();
-  const region = context.env['AWS_REGION'];
+  const region = env['AWS_REGION'];
   return { region: region !== undefined && region !== '' ? region : 'us-east-1', credentials };
 }
 
@@ -134,17 +135,17 @@ export async function runReplayCommand(options: ReplayCommandOptions, context: R
   let sign: SigningOptions | undefined;
   if ('send' in options.mode && options.mode.send.sign) {
     try {
-      sign = await signingOptions(context);
+      sign = await signingOptions(context.env);
     } catch (err: unknown) {
       io.err(`--sign: no AWS credentials found: ${(err as Error).message}`);
       return 1;
     }
   }
+  const config = dryRun ? context.config() : undefined;
   const display = createReplayProgress(context.progress, context.clock.now, input.requests, options.expect);
   const track = tracking(collector, display, options.expect);
   try {
-    if (dryRun) {
-      const config = context.config();
+    if (dryRun && config) {
       const run = createDryRun({ format: dryRun.format, appIdMap: config.appIdMap, bodyLimit: config.http.bodyLimit, inflatedBodyLimit: config.http.inflatedBodyLimit, answer: toLegacyResponse });
       for await (const request of replayRequests(input)) {
         const result = await run(request);

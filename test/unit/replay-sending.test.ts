@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import aws4 from 'aws4';
 import { android223 } from '../fixtures/clients/android';
 import { awsSdkJsLegacy } from '../fixtures/clients/aws-sdk-js';
 import { createHttpSender, type SendableRequest } from '../../src/replay/http-sender';
@@ -15,23 +14,17 @@ import { amzDate, signRequest } from '../../src/replay/request-signer';
 import { recordableHeaders } from '../../src/recording/recording-line';
 import { systemClock } from '../../src/clock';
 import { createFakeClock } from '../support/fake-clock';
+import { expectSignedBy, type ReceivedRequest } from '../support/sigv4-check';
 
-/** A request as the server got it. */
-interface Received {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: Buffer;
-}
 
 /** A loopback HTTP server that records what it gets and answers what `answer` says. */
-async function startTarget(answer: (received: Received) => { status: number; headers?: Record<string, string>; body?: string } = () => ({ status: 202 })) {
-  const received: Received[] = [];
+async function startTarget(answer: (received: ReceivedRequest) => { status: number; headers?: Record<string, string>; body?: string } = () => ({ status: 202 })) {
+  const received: ReceivedRequest[] = [];
   const server: Server = createServer((request: IncomingMessage, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const got: Received = {
+      const got: ReceivedRequest = {
         method: request.method ?? '',
         url: request.url ?? '',
         headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')])),
@@ -61,30 +54,6 @@ function sendable(fixture = android223(), source = 'r.jsonl:1'): SendableRequest
 }
 
 const CREDENTIALS = { accessKeyId: 'AKIDREPLAY', secretAccessKey: 'replay-secret', sessionToken: 'replay-session-token' };
-
-/** Recomputes a received request's SigV4 signature with aws4 over the headers it says it signed; throws when it does not match. */
-function verifySignature(received: Received, credentials: { accessKeyId: string; secretAccessKey: string }, region: string, service: string): void {
-  const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(received.headers['authorization'] ?? '');
-  if (!match) throw new Error(`malformed Authorization: ${received.headers['authorization']}`);
-  const [, keyId, , signedRegion, signedService, signedList, signature] = match as unknown as string[];
-  expect({ keyId, signedRegion, signedService }).toEqual({ keyId: credentials.accessKeyId, signedRegion: region, signedService: service });
-  const names = (signedList as string).split(';');
-  const headers = Object.fromEntries(names.map((name) => [name, received.headers[name] as string]));
-  const options: aws4.Request & { extraHeadersToInclude: Record<string, boolean> } = {
-    method: received.method,
-    path: received.url,
-    host: received.headers['host'],
-    headers,
-    body: received.body,
-    service,
-    region,
-    doNotModifyHeaders: true,
-    extraHeadersToInclude: Object.fromEntries(names.map((n) => [n, true])),
-  };
-  const signer = new aws4.RequestSigner(options, credentials);
-  signer.datetime = received.headers['x-amz-date'];
-  expect(signer.signature()).toBe(signature);
-}
 
 describe('replay: the headers sent', () => {
   it('sends the recorded headers as recorded, except hop-by-hop and length headers, which are the new request\'s', () => {
@@ -155,8 +124,8 @@ describe('replay --sign', () => {
       sender.close();
       await target.close();
     }
-    const [got] = target.received as [Received];
-    verifySignature(got, CREDENTIALS, 'eu-west-1', 'mobileanalytics');
+    const [got] = target.received as [ReceivedRequest];
+    expectSignedBy(got, CREDENTIALS, 'eu-west-1', 'mobileanalytics');
     expect(got.headers['x-amz-date']).toBe(amzDate(now));
     expect(got.headers['x-amz-security-token']).toBe(CREDENTIALS.sessionToken);
     expect(got.headers['authorization']).not.toContain('ASIADEVICE');
