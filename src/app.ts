@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import express, { type Express } from 'express';
 import type { AccessControl } from './access/access-control';
 import type { Logger } from './logger';
+import type { RequestMetrics } from './metrics/request-metrics';
 import type { Ingest } from './pipeline/ingest';
 import type { Recorder } from './recording/recorder';
 import type { Cors } from './http/cors';
@@ -23,6 +24,8 @@ export interface AppDeps extends ServerLimits {
   recorder: Recorder;
   /** Who may write: allowlist, rate limits, device signatures (checks nothing when all are off). */
   access: AccessControl;
+  /** The service's request metrics. */
+  metrics: RequestMetrics;
 }
 
 /** Builds the Express app. It never listens and never reads the environment. */

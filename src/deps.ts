@@ -13,6 +13,7 @@ import { createCors } from './http/cors';
 import type { Readiness } from './http/health-routes';
 import { createLegacyValidator } from './legacy/validator';
 import type { Logger } from './logger';
+import type { RequestMetrics } from './metrics/request-metrics';
 import { createServiceMetrics, type Observability, type ServiceMetrics } from './metrics/service-metrics';
 import type { Acceptor } from './pipeline/acceptor';
 import { createIngest } from './pipeline/ingest';
@@ -41,12 +42,20 @@ export interface Deps {
   close(graceMs?: number): Promise<void>;
 }
 
-/** The HTTP app's dependencies over an acceptor: the ingest pipeline, CORS, limits, the recorder and the access checks. */
-function appDeps(config: Config, logger: Logger, acceptor: Acceptor, readiness: () => Readiness, recording: RecordingParts, access: AccessControl): AppDeps {
+/** The HTTP app's dependencies over an acceptor: the ingest pipeline, CORS, limits, the recorder, the access checks and the request metrics. */
+function appDeps(
+  config: Config,
+  logger: Logger,
+  acceptor: Acceptor,
+  readiness: () => Readiness,
+  recording: RecordingParts,
+  access: AccessControl,
+  metrics: RequestMetrics,
+): AppDeps {
   const ingest = createIngest({ validator: createLegacyValidator(), inflatedBodyLimit: config.http.inflatedBodyLimit, acceptor });
   const { corsOrigins, bodyLimit, maxConcurrentUploads, requestTimeoutMs, headersTimeoutMs } = config.http;
   const { recorder } = recording;
-  return { ingest, cors: createCors(corsOrigins), bodyLimit, maxConcurrentUploads, requestTimeoutMs, headersTimeoutMs, logger, now: Date.now, readiness, recorder, access };
+  return { ingest, cors: createCors(corsOrigins), bodyLimit, maxConcurrentUploads, requestTimeoutMs, headersTimeoutMs, logger, now: Date.now, readiness, recorder, access, metrics };
 }
 
 /**
@@ -61,7 +70,7 @@ export function createDeps(config: Config, logger: Logger, options: DepsOptions 
     const durable = composeDurable(config, logger, options.credentials, metrics.delivery);
     const recording = composeRecording(config.recording, logger);
     return {
-      app: appDeps(config, logger, durable.acceptor, durable.readiness, recording, access),
+      app: appDeps(config, logger, durable.acceptor, durable.readiness, recording, access, metrics.requests),
       spool: durable.spool,
       delivery: durable.delivery,
       metrics,
@@ -76,7 +85,7 @@ export function createDeps(config: Config, logger: Logger, options: DepsOptions 
   const upstream = composeUpstream(config, logger, options.credentials, metrics.delivery);
   const recording = composeRecording(config.recording, logger);
   return {
-    app: appDeps(config, logger, upstream.acceptor, upstream.readiness, recording, access),
+    app: appDeps(config, logger, upstream.acceptor, upstream.readiness, recording, access, metrics.requests),
     metrics,
     observability: composeObservability(config, metrics, { readiness: upstream.readiness, durable: undefined, recorder: recording.recorder }),
     close: async (graceMs = 0) => {

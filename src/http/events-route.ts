@@ -4,6 +4,7 @@ import type { AccessControl } from '../access/access-control';
 import { detectClientSdk } from '../legacy/client-sdk';
 import type { ClientSdk } from '../legacy/types';
 import type { Logger } from '../logger';
+import type { RequestMetrics } from '../metrics/request-metrics';
 import { errorFields } from '../error-fields';
 import { createLogThrottle, type LogThrottle } from '../log-throttle';
 import type { Ingest } from '../pipeline/ingest';
@@ -27,6 +28,8 @@ export interface EventsRouteDeps {
   recorder: Recorder;
   /** Allowlist and rate limits before the body is read, the device's signature after. */
   access: AccessControl;
+  /** Told of each answered request: status, client kind, time, bytes, events or refusal. */
+  metrics: RequestMetrics;
 }
 
 function header(request: IncomingMessage, name: string): string | undefined {
@@ -40,6 +43,17 @@ export type EventsHandler = (request: IncomingMessage, response: ServerResponse)
 /** How often a repeating warning (retry later, an unexpected error) is written in full, ms. */
 const WARNING_INTERVAL_MS = 10_000;
 
+/** More uploads than `MAX_CONCURRENT_UPLOADS` are in work: retry later, counted apart from a full spool. */
+class TooManyUploadsError extends RetryLaterError {
+  constructor(limit: number) {
+    super(`More than ${limit} requests are being received; retry later.`);
+  }
+
+  override get reason(): string {
+    return 'too_many_uploads';
+  }
+}
+
 /**
  * `POST /2014-06-05/events`: the legacy PutEvents. Reads the raw body itself (no body-parser:
  * Content-Type is never trusted, and the hot path stays lean), runs the pipeline and writes the
@@ -52,7 +66,7 @@ const WARNING_INTERVAL_MS = 10_000;
  * (its body as read, by reference) goes to the recorder, which queues it.
  */
 export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
-  const { ingest, cors, bodyLimit, maxConcurrentUploads, logger, now, recorder, access } = deps;
+  const { ingest, cors, bodyLimit, maxConcurrentUploads, logger, now, recorder, access, metrics } = deps;
   const log = createRequestLog(logger);
   let uploads = 0;
   return async (request, response) => {
@@ -68,7 +82,7 @@ export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
     const admitted = uploads < maxConcurrentUploads;
     if (admitted) uploads += 1;
     try {
-      if (!admitted) throw new RetryLaterError(`More than ${maxConcurrentUploads} requests are being received; retry later.`);
+      if (!admitted) throw new TooManyUploadsError(maxConcurrentUploads);
       const checkBody = access.admit({ method: request.method ?? 'POST', url: request.url ?? '', headers: request.headers });
       body = await readBody(request, bodyLimit);
       receivedAt = now();
@@ -109,6 +123,14 @@ export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
       clientKind: sdk.kind,
     });
     log({ requestId, status: answer.status, sdk, events, started, outcome });
+    metrics.answered({
+      status: answer.status,
+      clientKind: sdk.kind,
+      durationSeconds: (performance.now() - started) / 1000,
+      bodyBytes: body?.length ?? 0,
+      events,
+      outcome,
+    });
   };
 }
 
