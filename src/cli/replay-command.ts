@@ -142,13 +142,14 @@ export async function runReplayCommand(options: ReplayCommandOptions, context: R
     }
   }
   const config = dryRun ? context.config() : undefined;
+  const dryRunOne = dryRun && config ? createDryRun({ format: dryRun.format, appIdMap: config.appIdMap, bodyLimit: config.http.bodyLimit, inflatedBodyLimit: config.http.inflatedBodyLimit, answer: toLegacyResponse }) : undefined;
   const display = createReplayProgress(context.progress, context.clock.now, input.requests, options.expect);
   const track = tracking(collector, display, options.expect);
+  let stopped: ReplayInputError | undefined;
   try {
-    if (dryRun && config) {
-      const run = createDryRun({ format: dryRun.format, appIdMap: config.appIdMap, bodyLimit: config.http.bodyLimit, inflatedBodyLimit: config.http.inflatedBodyLimit, answer: toLegacyResponse });
+    if (dryRunOne) {
       for await (const request of replayRequests(input)) {
-        const result = await run(request);
+        const result = await dryRunOne(request);
         io.out(result.line);
         if (result.answer) track.answered(result.answer);
         else track.notSent(request);
@@ -169,18 +170,22 @@ export async function runReplayCommand(options: ReplayCommandOptions, context: R
       }
     }
   } catch (err: unknown) {
-    display.stop();
+    // A file that changed since it was checked: what was sent before is still summed up.
     if (!(err instanceof ReplayInputError)) throw err;
-    io.err(`replay stopped: ${err.message}`);
-    return 1;
+    stopped = err;
+  } finally {
+    display.stop();
   }
-  display.stop();
   const summary = collector.summary();
   const report = formatReplaySummary(summary, input, dryRun === undefined);
   // A dry run's stdout is its JSON lines, for tools to read: the summary goes beside them.
   for (const line of report) {
     if (dryRun) io.err(line);
     else io.out(line);
+  }
+  if (stopped) {
+    io.err(`replay stopped: ${stopped.message}`);
+    return 1;
   }
   return replayExitCode(summary);
 }

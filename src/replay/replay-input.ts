@@ -90,11 +90,11 @@ export async function scanReplayInput(paths: readonly string[]): Promise<ReplayI
   return { files, requests: files.reduce((sum, f) => sum + f.requests, 0), otherHarEntries, cutOffLines };
 }
 
-/** An IO error of reading `file` (gone, unreadable, a directory) as a `ReplayInputError` naming it. */
+/** An IO error of reading `file` (gone, unreadable, a directory) as a `ReplayInputError` naming it; other errors as they are. */
 function inputError(file: string, err: unknown): unknown {
-  if (err instanceof ReplayInputError || !(err instanceof Error) || !('code' in err)) return err;
-  const { code, message } = err as NodeJS.ErrnoException;
-  return new ReplayInputError(`cannot read ${file}: ${message} (${String(code)})`, { cause: err });
+  const { code, message } = (err ?? {}) as Partial<NodeJS.ErrnoException>;
+  if (err instanceof ReplayInputError || typeof code !== 'string' || typeof message !== 'string') return err;
+  return new ReplayInputError(`cannot read ${file}: ${message.includes(code) ? message : `${message} (${code})`}`, { cause: err });
 }
 
 /** Runs a read of `file`, its IO errors turned into a `ReplayInputError` naming it. */

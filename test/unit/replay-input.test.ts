@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { android210, android223, android290 } from '../fixtures/clients/android';
@@ -222,5 +222,12 @@ describe('replay input: files and directories', () => {
     const bad = writeRecording(temp.dir, 'b.jsonl', [recordingLineOf(android210(), T0), JSON.stringify({ ...recordingLineOf(android210(), T0), v: 9 })]);
     await expect(scanReplayInput([good, bad])).rejects.toThrow(`${bad}:2: recording line format version 9`);
     await expect(scanReplayInput([good, path.join(temp.dir, 'missing')])).rejects.toThrow(/cannot read .*missing: no such file or directory \(ENOENT\)/);
+  });
+
+  it('names a file removed between the check and the sending', async () => {
+    const file = writeRecording(temp.dir, 'a.jsonl', [recordingLineOf(android210(), T0)]);
+    const input = await scanReplayInput([file]);
+    rmSync(file);
+    await expect(all(replayRequests(input))).rejects.toThrow(new ReplayInputError(`cannot read ${file}: ENOENT: no such file or directory, open '${file}'`));
   });
 });
