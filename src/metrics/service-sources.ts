@@ -34,5 +34,5 @@ export interface ServiceSources {
   /** Undefined in upstream mode: no spool, no delivery side. */
   durable: DurableSources | undefined;
   recording(): RecorderStats;
-  now(): number;
+  now: () => number;
 }

@@ -1,7 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { RecorderDrops } from '../recording/recorder';
 import type { SinkBacklogGauge } from '../spool/spool-gauges';
-import type { ServiceSources } from './service-sources';
+import type { DurableSources, ServiceSources } from './service-sources';
 
 /** How long one read of the spool's backlog serves the gauges of a scrape, ms (two gauges read it). */
 const BACKLOG_READ_TTL_MS = 1000;
@@ -16,9 +16,9 @@ const DROP_REASONS: ReadonlyArray<[keyof RecorderDrops, string]> = [
 
 /**
  * The instruments whose values are read from the running parts when Prometheus scrapes (collect
- * callbacks): readiness, the spool (appender's counts in memory, per-sink backlog on a read-only
- * connection), each sink's health, the delivery thread, the recorder. Nothing runs between
- * scrapes. Counters kept elsewhere (restarts, recording lines) are set to their running total.
+ * callbacks): the build, readiness, the recorder, and durable mode's spool, sinks and delivery
+ * thread. Nothing runs between scrapes. Counters kept elsewhere (restarts, recording lines) are
+ * set to their running total.
  */
 export function registerStateMetrics(registry: Registry, sources: ServiceSources): void {
   const registers = [registry];
@@ -40,10 +40,40 @@ export function registerStateMetrics(registry: Registry, sources: ServiceSources
     },
   });
 
+  if (durable) registerDurableMetrics(registry, durable, sources.now);
+
+  const recorded: Counter = new Counter({
+    name: 'ma2pinpoint_recording_lines_total',
+    help: 'Requests written to the recording (RECORD_DIR).',
+    registers,
+    collect: () => {
+      recorded.reset();
+      recorded.inc(sources.recording().linesWritten);
+    },
+  });
+  const dropped: Counter<'reason'> = new Counter({
+    name: 'ma2pinpoint_recording_dropped_lines_total',
+    help: 'Requests the recording could not keep, by reason: queue_full, unwritable, too_large, shutdown (sampled-out requests are not drops).',
+    labelNames: ['reason'] as const,
+    registers,
+    collect: () => {
+      const drops = sources.recording().dropped;
+      dropped.reset();
+      for (const [key, reason] of DROP_REASONS) dropped.inc({ reason }, drops[key]);
+    },
+  });
+}
+
+/**
+ * Durable mode's instruments: the spool (the appender's counts in memory, each sink's backlog on
+ * a read-only connection, read once per scrape), each sink's health and the delivery thread.
+ * Upstream mode has none of them, so it exposes none.
+ */
+function registerDurableMetrics(registry: Registry, durable: DurableSources, clock: () => number): void {
+  const registers = [registry];
   let backlogRead: { at: number; backlog: SinkBacklogGauge[] } | undefined;
   const backlog = (): SinkBacklogGauge[] => {
-    if (!durable) return [];
-    const now = sources.now();
+    const now = clock();
     if (!backlogRead || now - backlogRead.at >= BACKLOG_READ_TTL_MS) backlogRead = { at: now, backlog: durable.backlog(now) };
     return backlogRead.backlog;
   };
@@ -53,7 +83,7 @@ export function registerStateMetrics(registry: Registry, sources: ServiceSources
     help: 'Events stored in the spool and not yet handled by every sink (durable mode).',
     registers,
     collect: () => {
-      if (durable) storedEvents.set(durable.spoolState().storedEvents);
+      storedEvents.set(durable.spoolState().storedEvents);
     },
   });
   const usedBytes: Gauge = new Gauge({
@@ -61,22 +91,19 @@ export function registerStateMetrics(registry: Registry, sources: ServiceSources
     help: "Bytes of the spool file's used pages, the size SPOOL_MAX_BYTES bounds (durable mode).",
     registers,
     collect: () => {
-      if (durable) usedBytes.set(durable.spoolState().usedBytes);
+      usedBytes.set(durable.spoolState().usedBytes);
     },
   });
   const maxEvents = new Gauge({ name: 'ma2pinpoint_spool_max_events', help: 'SPOOL_MAX_EVENTS (durable mode).', registers });
   const maxBytes = new Gauge({ name: 'ma2pinpoint_spool_max_bytes', help: 'SPOOL_MAX_BYTES (durable mode).', registers });
-  if (durable) {
-    maxEvents.set(durable.spoolLimits.maxEvents);
-    maxBytes.set(durable.spoolLimits.maxBytes);
-  }
+  maxEvents.set(durable.spoolLimits.maxEvents);
+  maxBytes.set(durable.spoolLimits.maxBytes);
   const refusing: Gauge<'refusal'> = new Gauge({
     name: 'ma2pinpoint_spool_refusing',
     help: 'Whether the spool refuses requests now (1) or not (0), by refusal: full, unwritable (durable mode).',
     labelNames: ['refusal'] as const,
     registers,
     collect: () => {
-      if (!durable) return;
       const { refusal } = durable.spoolState();
       refusing.set({ refusal: 'full' }, refusal === 'full' ? 1 : 0);
       refusing.set({ refusal: 'unwritable' }, refusal === 'unwritable' ? 1 : 0);
@@ -106,7 +133,7 @@ export function registerStateMetrics(registry: Registry, sources: ServiceSources
     labelNames: ['sink'] as const,
     registers,
     collect: () => {
-      for (const health of durable?.health() ?? []) failures.set({ sink: health.sink }, health.consecutiveFailures);
+      for (const health of durable.health()) failures.set({ sink: health.sink }, health.consecutiveFailures);
     },
   });
   const threadRunning: Gauge = new Gauge({
@@ -114,7 +141,7 @@ export function registerStateMetrics(registry: Registry, sources: ServiceSources
     help: 'Whether the delivery side runs (1) or a failed worker thread waits for its restart (0) (durable mode).',
     registers,
     collect: () => {
-      if (durable) threadRunning.set(durable.thread().running ? 1 : 0);
+      threadRunning.set(durable.thread().running ? 1 : 0);
     },
   });
   const restarts: Counter = new Counter({
@@ -122,29 +149,8 @@ export function registerStateMetrics(registry: Registry, sources: ServiceSources
     help: 'Restarts of the delivery worker thread after it failed (durable mode, DELIVERY_THREAD=worker).',
     registers,
     collect: () => {
-      if (!durable) return;
       restarts.reset();
       restarts.inc(durable.thread().restarts);
-    },
-  });
-  const recorded: Counter = new Counter({
-    name: 'ma2pinpoint_recording_lines_total',
-    help: 'Requests written to the recording (RECORD_DIR).',
-    registers,
-    collect: () => {
-      recorded.reset();
-      recorded.inc(sources.recording().linesWritten);
-    },
-  });
-  const dropped: Counter<'reason'> = new Counter({
-    name: 'ma2pinpoint_recording_dropped_lines_total',
-    help: 'Requests the recording could not keep, by reason: queue_full, unwritable, too_large, shutdown (sampled-out requests are not drops).',
-    labelNames: ['reason'] as const,
-    registers,
-    collect: () => {
-      const drops = sources.recording().dropped;
-      dropped.reset();
-      for (const [key, reason] of DROP_REASONS) dropped.inc({ reason }, drops[key]);
     },
   });
 }
