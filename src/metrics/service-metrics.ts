@@ -39,14 +39,16 @@ export interface ServiceMetrics {
 export function createServiceMetrics(deliverySinks: readonly string[]): ServiceMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  let newScrape: () => void = () => undefined;
   return {
     registry,
     requests: createRequestMetrics(registry),
     delivery: createDeliveryMetrics(registry, deliverySinks),
     watch(sources) {
-      registerStateMetrics(registry, sources);
+      newScrape = registerStateMetrics(registry, sources);
     },
     async expose() {
+      newScrape();
       return { contentType: registry.contentType, text: await registry.metrics() };
     },
   };

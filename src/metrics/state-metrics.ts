@@ -3,9 +3,6 @@ import type { RecorderDrops } from '../recording/recorder';
 import type { SinkBacklogGauge } from '../spool/spool-gauges';
 import type { DurableSources, ServiceSources } from './service-sources';
 
-/** How long one read of the spool's backlog serves the gauges of a scrape, ms (two gauges read it). */
-const BACKLOG_READ_TTL_MS = 1000;
-
 /** The recorder's drop reasons as label values. */
 const DROP_REASONS: ReadonlyArray<[keyof RecorderDrops, string]> = [
   ['queueFull', 'queue_full'],
@@ -18,9 +15,10 @@ const DROP_REASONS: ReadonlyArray<[keyof RecorderDrops, string]> = [
  * The instruments whose values are read from the running parts when Prometheus scrapes (collect
  * callbacks): the build, readiness, the recorder, and durable mode's spool, sinks and delivery
  * thread. Nothing runs between scrapes. Counters kept elsewhere (restarts, recording lines) are
- * set to their running total.
+ * set to their running total. Returns what to call before each scrape: values two instruments
+ * share (the spool's backlog) are read once per scrape.
  */
-export function registerStateMetrics(registry: Registry, sources: ServiceSources): void {
+export function registerStateMetrics(registry: Registry, sources: ServiceSources): () => void {
   const registers = [registry];
   const { durable } = sources;
 
@@ -40,7 +38,7 @@ export function registerStateMetrics(registry: Registry, sources: ServiceSources
     },
   });
 
-  if (durable) registerDurableMetrics(registry, durable, sources.now);
+  const newScrape = durable ? registerDurableMetrics(registry, durable, sources.now) : () => undefined;
 
   const recorded: Counter = new Counter({
     name: 'ma2pinpoint_recording_lines_total',
@@ -62,21 +60,18 @@ export function registerStateMetrics(registry: Registry, sources: ServiceSources
       for (const [key, reason] of DROP_REASONS) dropped.inc({ reason }, drops[key]);
     },
   });
+  return newScrape;
 }
 
 /**
  * Durable mode's instruments: the spool (the appender's counts in memory, each sink's backlog on
  * a read-only connection, read once per scrape), each sink's health and the delivery thread.
- * Upstream mode has none of them, so it exposes none.
+ * Upstream mode has none of them, so it exposes none. Returns what forgets the backlog read.
  */
-function registerDurableMetrics(registry: Registry, durable: DurableSources, clock: () => number): void {
+function registerDurableMetrics(registry: Registry, durable: DurableSources, clock: () => number): () => void {
   const registers = [registry];
-  let backlogRead: { at: number; backlog: SinkBacklogGauge[] } | undefined;
-  const backlog = (): SinkBacklogGauge[] => {
-    const now = clock();
-    if (!backlogRead || now - backlogRead.at >= BACKLOG_READ_TTL_MS) backlogRead = { at: now, backlog: durable.backlog(now) };
-    return backlogRead.backlog;
-  };
+  let backlogRead: SinkBacklogGauge[] | undefined;
+  const backlog = (): SinkBacklogGauge[] => (backlogRead ??= durable.backlog(clock()));
 
   const storedEvents: Gauge = new Gauge({
     name: 'ma2pinpoint_spool_stored_events',
@@ -153,4 +148,7 @@ function registerDurableMetrics(registry: Registry, durable: DurableSources, clo
       restarts.inc(durable.thread().restarts);
     },
   });
+  return () => {
+    backlogRead = undefined;
+  };
 }
