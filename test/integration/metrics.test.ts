@@ -9,6 +9,7 @@ import { pinpointStandInEnv, startInProcessProxy, type InProcessProxy } from '..
 import { mobileAnalyticsClient, replayFixture, sdkSessionEvents } from '../support/legacy-clients';
 import { sendLegacy, waitFor } from '../support/legacy-sender';
 import { startPinpointStandIn, type PinpointStandIn } from '../support/pinpoint-stand-in';
+import { killProxyProcess, startProxyProcess, type ProxyProcess } from '../support/proxy-process';
 import { histogramCount, sampleValue, scrapeMetrics, type Scrape } from '../support/prometheus-text';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -210,5 +211,67 @@ describe('metrics of a failing, then refusing Pinpoint (in process, durable)', (
     expect(sampleValue(after, 'ma2pinpoint_spool_backlog_events', { sink: 'pinpoint' })).toBe(0);
     expect(sampleValue(after, 'ma2pinpoint_sink_consecutive_failures', { sink: 'pinpoint' })).toBe(0);
     expect((await status(adminUrl)).sinks[0]).toEqual(expect.objectContaining({ deadLetteredEvents: 1, deliveredEvents: events, consecutiveFailures: 0, backoffUntil: null }));
+  });
+});
+
+describe('the built service with its delivery worker thread (child process, ADMIN_HOST=0.0.0.0)', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let service: ProxyProcess | undefined;
+
+  beforeAll(() => {
+    temp = makeTempDir();
+  });
+  afterAll(async () => {
+    await killProxyProcess(service);
+    temp.remove();
+  });
+
+  it("refuses /metrics without the token off loopback; the worker's deliveries reach the same registry", async () => {
+    service = await startProxyProcess({ ACK_MODE: 'durable', SINK: 'local', DATA_DIR: temp.dir, DELIVERY_THREAD: 'worker', ADMIN_HOST: '0.0.0.0', ADMIN_TOKEN: TOKEN, FORWARD_LINGER_MS: '20' });
+    const running = service;
+    await waitFor(() => running.logs.some((l) => l['message'] === 'admin listening'), 10_000, 'admin listening');
+    const adminUrl = `http://127.0.0.1:${String(running.logs.find((l) => l['message'] === 'admin listening')?.['port'])}`;
+    const without = await fetch(`${adminUrl}/metrics`);
+    expect(without.status).toBe(401);
+    expect(await without.text()).not.toContain('ma2pinpoint_');
+    expect((await fetch(`${adminUrl}/status`)).status).toBe(401);
+
+    const before = await scrapeMetrics(adminUrl, TOKEN);
+    const fixtures = [android223(), iosLater(), jsLibrarySession()];
+    for (const fixture of fixtures) expect((await replayFixture(running.url, fixture)).status).toBe(202);
+    const events = fixtures.reduce((n, f) => n + f.events.length, 0);
+
+    let after: Scrape = before;
+    await waitFor(
+      async () => {
+        after = await scrapeMetrics(adminUrl, TOKEN);
+        return sampleValue(after, 'ma2pinpoint_delivery_events_total', { sink: 'local', outcome: 'delivered' }) >= events;
+      },
+      20_000,
+      "the worker's deliveries in the HTTP thread's registry",
+    );
+    const moved = delta(before, after);
+    expect(moved('ma2pinpoint_delivery_events_total', { sink: 'local', outcome: 'delivered' })).toBe(events);
+    expect(moved('ma2pinpoint_accepted_events_total')).toBe(events);
+    expect(moved('ma2pinpoint_delivery_calls_total', { sink: 'local', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
+    expect(histogramCount(after, 'ma2pinpoint_delivery_call_duration_seconds', { sink: 'local' })).toBe(sampleValue(after, 'ma2pinpoint_delivery_calls_total', { sink: 'local' }));
+    await waitFor(async () => sampleValue(await scrapeMetrics(adminUrl, TOKEN), 'ma2pinpoint_spool_stored_events') === 0, 10_000, 'spool drained');
+    const drained = await scrapeMetrics(adminUrl, TOKEN);
+    expect(sampleValue(drained, 'ma2pinpoint_spool_backlog_events', { sink: 'local' })).toBe(0);
+    expect(sampleValue(drained, 'ma2pinpoint_delivery_thread_running')).toBe(1);
+    expect(sampleValue(drained, 'ma2pinpoint_delivery_thread_restarts_total')).toBe(0);
+    expect(await status(adminUrl)).toEqual(
+      expect.objectContaining({
+        deliveryThread: { mode: 'worker', running: true, restarts: 0 },
+        sinks: [expect.objectContaining({ sink: 'local', deliveredEvents: events, backlogEvents: 0 })],
+      }),
+    );
+    // Nothing a device sent is a label: no client or app id, in any series.
+    const text = await (await fetch(`${adminUrl}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } })).text();
+    for (const fixture of fixtures) {
+      expect(text).not.toContain(fixture.clientContext.client.client_id);
+      expect(text).not.toContain(fixture.clientContext.services.mobile_analytics.app_id);
+    }
+    expect(JSON.stringify(running.logs)).not.toContain(TOKEN);
   });
 });
