@@ -1,7 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { allClientFixtures } from '../fixtures/clients';
 import { awsSdkJsLegacy } from '../fixtures/clients/aws-sdk-js';
 import { iosEarly } from '../fixtures/clients/ios';
+import { FLEET_KEY, writeCredentialsFile } from '../support/device-keys';
+import { startInProcessProxy } from '../support/in-process-proxy';
 import { runToExit } from '../support/proxy-process';
 import { recordingLineOf, writeRecording } from '../support/recordings';
 import { expectSignedBy, type ReceivedRequest } from '../support/sigv4-check';
@@ -58,5 +61,22 @@ describe('ma2pinpoint replay --sign (built CLI)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^--sign: no AWS credentials found: /);
     expect(received).toEqual([]);
+  });
+
+  it('is accepted by a service that checks device signatures (AUTH_MODE=sigv4), where the recording sent as recorded is refused', async () => {
+    const proxy = await startInProcessProxy({ SINK: 'local', DATA_DIR: temp.dir, AUTH_MODE: 'sigv4', AUTH_CREDENTIALS_FILE: writeCredentialsFile(temp.dir, [FLEET_KEY]) });
+    try {
+      const fixtures = allClientFixtures({ largeBatches: false });
+      const file = writeRecording(temp.dir, 'r.jsonl', fixtures.map((fixture, i) => recordingLineOf(fixture, Date.parse('2026-11-22T10:00:00Z') + i)));
+      const unsigned = await runToExit('cli', ['replay', file, '--target', proxy.url], isolated({}), 30_000);
+      expect(unsigned.code).toBe(1);
+      expect(unsigned.stdout).toMatch(/^answered 202 as expected: 0 of \d+$/m);
+      const env = isolated({ AWS_ACCESS_KEY_ID: FLEET_KEY.accessKeyId, AWS_SECRET_ACCESS_KEY: FLEET_KEY.secretAccessKey, AWS_REGION: 'us-east-1' });
+      const signed = await runToExit('cli', ['replay', file, '--target', proxy.url, '--sign'], env, 30_000);
+      expect({ code: signed.code, stderr: signed.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(signed.stdout).toContain(`answered 202 as expected: ${fixtures.length} of ${fixtures.length}`);
+    } finally {
+      await proxy.close();
+    }
   });
 });
