@@ -2,7 +2,7 @@ import { BadRequestError } from '../../src/errors';
 import { createServiceMetrics, type ServiceMetrics } from '../../src/metrics/service-metrics';
 import type { DeliveryThreadState, ServiceSources } from '../../src/metrics/service-sources';
 import { readServiceStatus } from '../../src/metrics/service-status';
-import { emptyRecorderStats, type RecorderStats } from '../../src/recording/recorder';
+import { emptyRecorderStats } from '../../src/recording/recorder';
 import type { SpoolState } from '../../src/spool/spool-appender';
 import { histogramCount, parseExposition, sampleValue, type Scrape } from '../support/prometheus-text';
 
@@ -14,7 +14,7 @@ function fakeSources() {
     ready: true,
     spool: { storedEvents: 120, usedBytes: 65_536, refusal: undefined, lastWriteError: undefined } as SpoolState,
     thread: { mode: 'worker', running: true, restarts: 0 } as DeliveryThreadState,
-    recording: emptyRecorderStats() as RecorderStats,
+    recording: emptyRecorderStats(),
     backlogReads: 0,
   };
   const sources: ServiceSources = {
