@@ -1,45 +1,27 @@
-import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
 import { createCaptureLogger } from '../support/capture-logger';
 import { sendLegacy, taggedEvent, waitFor } from '../support/legacy-sender';
-import { makeTempDir } from '../support/temp-dir';
+import { mountTmpfs, type TmpfsVolume } from '../support/tmpfs-volume';
 
 /**
  * A real full disk: DATA_DIR on a 6 MB tmpfs mounted for this test (the tests run as root, in CI
  * too), filled with a file until the kernel says ENOSPC.
  */
 describe('a full disk under DATA_DIR', () => {
-  const temp = makeTempDir();
-  const volume = path.join(temp.dir, 'volume');
-  const filler = path.join(volume, 'filler');
+  let disk: TmpfsVolume;
+  let volume = '';
   let proxy: InProcessProxy | undefined;
 
   beforeAll(() => {
-    execFileSync('mkdir', ['-p', volume]);
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', volume]);
+    disk = mountTmpfs('6m');
+    volume = disk.dir;
   });
   afterAll(async () => {
     await proxy?.close();
-    execFileSync('umount', [volume]);
-    temp.remove();
+    disk.remove();
   });
-
-  /** Writes 64 KiB blocks into `filler` until the volume has no room left. */
-  const fillTheDisk = (): void => {
-    const block = Buffer.alloc(64 * 1024, 1);
-    for (let i = 0; i < 1000; i += 1) {
-      try {
-        writeFileSync(filler, block, { flag: 'a' });
-      } catch (err: unknown) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOSPC') return;
-        throw err;
-      }
-    }
-    throw new Error('the volume never filled');
-  };
 
   it('turns /readyz 503 while the spool cannot be written, back to 200 when it can, and loses nothing acknowledged', async () => {
     const logger = createCaptureLogger();
@@ -54,7 +36,7 @@ describe('a full disk under DATA_DIR', () => {
     };
 
     expect(await send('before')).toBe(202);
-    fillTheDisk();
+    disk.fill();
     const statuses: number[] = [];
     for (let i = 0; i < 40 && !statuses.includes(503); i += 1) statuses.push(await send(`full${i}`));
     // Android is told to retry later (503): it keeps its events.
@@ -65,7 +47,7 @@ describe('a full disk under DATA_DIR', () => {
       expect.objectContaining({ reason: 'spool-unwritable', lastWriteError: expect.objectContaining({ code: expect.stringMatching(/SQLITE_FULL|SQLITE_IOERR/) }) }),
     );
 
-    rmSync(filler);
+    disk.free();
     await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, 5000, '/readyz to recover');
     expect(await send('after')).toBe(202);
 

@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
 import { createCaptureLogger } from '../support/capture-logger';
 import { sendLegacy, taggedEvent } from '../support/legacy-sender';
 import { readRecordingLines } from '../support/recording-reader';
+import { mountTmpfs, type TmpfsVolume } from '../support/tmpfs-volume';
 import { makeTempDir } from '../support/temp-dir';
 
 /**
@@ -15,34 +14,21 @@ import { makeTempDir } from '../support/temp-dir';
  */
 describe('a full disk under RECORD_DIR', () => {
   const temp = makeTempDir();
-  const volume = path.join(temp.dir, 'volume');
-  const recordDir = path.join(volume, 'recordings');
-  const filler = path.join(volume, 'filler');
+  let disk: TmpfsVolume;
+  let volume = '';
+  let recordDir = '';
   let proxy: InProcessProxy | undefined;
 
   beforeAll(() => {
-    mkdirSync(volume, { recursive: true });
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', volume]);
+    disk = mountTmpfs('4m');
+    volume = disk.dir;
+    recordDir = path.join(volume, 'recordings');
   });
   afterAll(async () => {
     await proxy?.close();
-    execFileSync('umount', [volume]);
+    disk.remove();
     temp.remove();
   });
-
-  /** Writes 64 KiB blocks into `filler` until the volume has no room left. */
-  const fillTheDisk = (): void => {
-    const block = Buffer.alloc(64 * 1024, 1);
-    for (let i = 0; i < 1000; i += 1) {
-      try {
-        writeFileSync(filler, block, { flag: 'a' });
-      } catch (err: unknown) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOSPC') return;
-        throw err;
-      }
-    }
-    throw new Error('the volume never filled');
-  };
 
   it('keeps answering 202 while lines are dropped and counted, and records again once there is room', async () => {
     const logger = createCaptureLogger();
@@ -63,7 +49,7 @@ describe('a full disk under RECORD_DIR', () => {
     expect(await send('before')).toBe(202);
     expect(recorder.stats().linesWritten).toBe(1);
 
-    fillTheDisk();
+    disk.fill();
     const statuses: number[] = [];
     for (let i = 0; i < 30; i += 1) statuses.push(await send(`full-${i}`));
     expect(new Set(statuses)).toEqual(new Set([202]));
@@ -75,7 +61,7 @@ describe('a full disk under RECORD_DIR', () => {
     expect(warning?.fields).toEqual(expect.objectContaining({ dir: recordDir, code: 'ENOSPC' }));
     expect(warning?.fields).not.toHaveProperty('stack');
 
-    rmSync(filler);
+    disk.free();
     const deadline = Date.now() + 45_000;
     let resumedAt: string | undefined;
     for (let i = 0; resumedAt === undefined; i += 1) {
