@@ -84,6 +84,11 @@ export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
     try {
       if (!admitted) throw new TooManyUploadsError(maxConcurrentUploads);
       const checkBody = access.admit({ method: request.method ?? 'POST', url: request.url ?? '', headers: request.headers });
+      // A client waiting for `100 Continue` (see server.ts) is asked for its body only now, and
+      // not when it declared more than the limit: `readBody` refuses that without reading.
+      if (header(request, 'expect')?.toLowerCase() === '100-continue' && !(Number(header(request, 'content-length')) > bodyLimit)) {
+        response.writeContinue();
+      }
       body = await readBody(request, bodyLimit);
       receivedAt = now();
       checkBody(body);

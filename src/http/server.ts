@@ -30,8 +30,9 @@ function isEventsRequest(request: IncomingMessage): boolean {
  *
  * Slow clients are bounded: Node answers 408 to a request not received within
  * `requestTimeoutMs` (checked every second, not every 30 s as by default), and a client that
- * asks `Expect: 100-continue` for a body over the limit is answered 413 without `100 Continue`,
- * so it never sends the body.
+ * asks `Expect: 100-continue` gets `100 Continue` from the events handler only once the request's
+ * head passed its checks: one refused (a body over the limit, too many uploads, the access checks)
+ * never sends the body.
  */
 export function createHttpServer(app: Express, events: EventsHandler, limits: ServerLimits): Server {
   const route = (request: IncomingMessage, response: ServerResponse): void => {
@@ -51,9 +52,9 @@ export function createHttpServer(app: Express, events: EventsHandler, limits: Se
     route,
   );
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
-    // The events handler refuses a declared length over the limit before reading (413, Connection: close).
-    const declared = Number(request.headers['content-length']);
-    if (!(isEventsRequest(request) && declared > limits.bodyLimit)) response.writeContinue();
+    // The events handler asks for the body itself, once the request's head has passed its checks
+    // (size, uploads in flight, access): a refused client then never sends the body.
+    if (!isEventsRequest(request)) response.writeContinue();
     route(request, response);
   });
   return server;

@@ -157,6 +157,17 @@ describe('hardening: what is acknowledged can be delivered, and hostile input st
     expect(text).toMatch(/HTTP\/1\.1 202/);
   });
 
+  it('refuses an Expect: 100-continue whose app is not allowed without asking for the body', async () => {
+    const { url } = await start({ APP_ID_ALLOWLIST: 'another-app' });
+    const { text } = await rawExchange(
+      url,
+      [`POST /2014-06-05/events HTTP/1.1\r\nHost: x\r\nx-amz-Client-Context: ${CONTEXT}\r\nUser-Agent: aws-sdk-android/2.2.5\r\nContent-Length: 500\r\nExpect: 100-continue\r\n\r\n`],
+      2000,
+    );
+    expect(text).not.toMatch(/100 Continue/);
+    expect(text).toMatch(/^HTTP\/1\.1 403/);
+  });
+
   it('caps the uploads in flight: past MAX_CONCURRENT_UPLOADS a client is told to retry later at once', async () => {
     const { url } = await start({ MAX_CONCURRENT_UPLOADS: '2' });
     const { port } = new URL(url);
