@@ -173,6 +173,11 @@ export default tseslint.config(
     'src/access decides who may write (allowlist, rate limits, signatures)',
   ),
   layerBoundary('local-store', ['pipeline', 'http', 'spool', 'forwarder', 'sinks', 'composition', 'cli'], 'src/local-store is storage'),
+  layerBoundary(
+    'pinpoint-api',
+    ['http', 'spool', 'forwarder', 'sinks', 'composition', 'cli', 'local-store', 'kpis', 'recording', 'replay', 'access'],
+    'src/pinpoint-api is the PutEvents protocol (senders, checks, answers)',
+  ),
   // The one home of prom-client, so its block restates the express ban without the prom-client one.
   {
     files: ['src/metrics/**/*.ts'],

@@ -70,3 +70,10 @@ export class RetryLaterError extends ProxyError {
     super(503, options?.code ?? 'ServiceUnavailableException', message, options);
   }
 }
+
+/** The thing asked for does not exist (an endpoint profile never stored): 404 to the client. */
+export class NotFoundError extends ProxyError {
+  constructor(message: string) {
+    super(404, 'NotFoundException', message);
+  }
+}
