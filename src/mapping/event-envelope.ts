@@ -16,4 +16,11 @@ export interface EventEnvelope {
   event: Event;
   /** When the proxy received the request, Unix ms (the event stream's `arrival_timestamp`). */
   receivedAt: number;
+  /**
+   * `'pinpoint'` for events that arrived through Pinpoint's own PutEvents API
+   * (`map-pinpoint-request.ts`): their record carries the endpoint profile (`endpoint`), which
+   * legacy Mobile Analytics events never had. Absent for legacy events, so their records and
+   * stored payloads stay exactly as they were.
+   */
+  origin?: 'pinpoint';
 }

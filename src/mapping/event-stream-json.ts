@@ -1,5 +1,5 @@
 import type { EventEnvelope } from './event-envelope';
-import { recordSession, sharedRecordFields } from './event-stream-record';
+import { recordEndpoint, recordSession, sharedRecordFields } from './event-stream-record';
 
 /** Serializes envelopes to event-stream record JSON (see `createEventStreamSerializer`). */
 export type EventStreamSerializer = (envelope: EventEnvelope) => string;
@@ -23,7 +23,8 @@ function sameSharedPart(a: EventEnvelope, b: EventEnvelope): boolean {
  * than through an intermediate object, since it runs once per delivered event on every stream
  * sink and the local store. The `application`, `client` and `device` part is equal for every
  * event of a request (they share one endpoint object), so the serializer remembers the last one
- * it built: consecutive events of a request serialize it once. Each sink holds its own serializer.
+ * it built: consecutive events of a request serialize it once, and likewise the `endpoint` of
+ * events that came through PutEvents (last, after the session). Each sink holds its own serializer.
  */
 export function createEventStreamSerializer(): EventStreamSerializer {
   let last: { envelope: EventEnvelope; json: string } | undefined;
@@ -34,6 +35,14 @@ export function createEventStreamSerializer(): EventStreamSerializer {
     last = { envelope, json };
     return json;
   };
+  let lastEndpoint: { endpoint: EventEnvelope['endpoint']; json: string } | undefined;
+  const endpointPart = (envelope: EventEnvelope): string => {
+    if (envelope.origin !== 'pinpoint') return '';
+    if (lastEndpoint?.endpoint !== envelope.endpoint) {
+      lastEndpoint = { endpoint: envelope.endpoint, json: `,"endpoint":${JSON.stringify(recordEndpoint(envelope) ?? {})}` };
+    }
+    return lastEndpoint.json;
+  };
   return (envelope) => {
     const { event } = envelope;
     const json =
@@ -41,6 +50,6 @@ export function createEventStreamSerializer(): EventStreamSerializer {
       `"arrival_timestamp":${envelope.receivedAt},"event_version":"3.0","event_id":${JSON.stringify(envelope.eventId)},` +
       `${sharedPart(envelope)},"attributes":${JSON.stringify(event.Attributes ?? {})},"metrics":${JSON.stringify(event.Metrics ?? {})}`;
     const session = recordSession(event.Session);
-    return session ? `${json},"session":${JSON.stringify(session)}}` : `${json}}`;
+    return `${session ? `${json},"session":${JSON.stringify(session)}` : json}${endpointPart(envelope)}}`;
   };
 }

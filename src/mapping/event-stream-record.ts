@@ -1,11 +1,13 @@
-import type { Event } from '@aws-sdk/client-pinpoint';
+import type { Event, PublicEndpoint } from '@aws-sdk/client-pinpoint';
 import type { EventEnvelope } from './event-envelope';
 
 /**
  * A Pinpoint app-event stream record (event_version 3.0), the JSON Pinpoint wrote to Kinesis /
  * Firehose for each event (described in `schemas/event-stream/app-event.schema.json`).
  * `event_id` is our addition: the deterministic id, so consumers can drop the duplicates that
- * at-least-once delivery allows. Production code writes it with `event-stream-json.ts`.
+ * at-least-once delivery allows. `endpoint` is present only for events that came through
+ * Pinpoint's own PutEvents API (see `RecordEndpoint`). Production code writes it with
+ * `event-stream-json.ts`.
  */
 export interface EventStreamRecord {
   event_type: string;
@@ -31,7 +33,23 @@ export interface EventStreamRecord {
   session?: { session_id: string; start_timestamp: number; stop_timestamp?: number };
   attributes: Record<string, string>;
   metrics: Record<string, number>;
+  endpoint?: RecordEndpoint;
 }
+
+/**
+ * The endpoint profile in a record, in Pinpoint's own member names, for events sent with
+ * PutEvents: there the endpoint is what carries location, time zone, user id and user attributes,
+ * which `application`, `client` and `device` have no place for. Pinpoint documents this endpoint
+ * JSON on its campaign and journey records (as the string `client_context.custom.endpoint`); its
+ * app-event example shows none, so an `endpoint` object on app records is our extension, named and
+ * shaped like Pinpoint's so consumers read it the same way. `Address` (a push token, e-mail
+ * address or phone number) is left out: no record Pinpoint documents shows it, and analytics
+ * consumers have no use for it.
+ */
+export type RecordEndpoint = Pick<
+  PublicEndpoint,
+  'ChannelType' | 'EndpointStatus' | 'OptOut' | 'RequestId' | 'EffectiveDate' | 'Demographic' | 'Location' | 'Attributes' | 'Metrics' | 'User'
+>;
 
 /** Splits `en_US` (or `en-US`) into the record's locale object. */
 function toLocale(code: string): NonNullable<EventStreamRecord['device']['locale']> {
@@ -82,5 +100,33 @@ export function recordSession(session: Event['Session']): EventStreamRecord['ses
   if (sessionId === undefined || !session?.StartTimestamp) return undefined;
   const result: NonNullable<EventStreamRecord['session']> = { session_id: sessionId, start_timestamp: Date.parse(session.StartTimestamp) };
   if (session.StopTimestamp) result.stop_timestamp = Date.parse(session.StopTimestamp);
+  return result;
+}
+
+/** The endpoint members a record shows, in the order it shows them. */
+const RECORD_ENDPOINT_MEMBERS = [
+  'ChannelType',
+  'EndpointStatus',
+  'OptOut',
+  'RequestId',
+  'EffectiveDate',
+  'Demographic',
+  'Location',
+  'Attributes',
+  'Metrics',
+  'User',
+] as const satisfies ReadonlyArray<keyof RecordEndpoint>;
+
+/**
+ * The record's `endpoint`: only for events that came through PutEvents (`origin: 'pinpoint'`), so
+ * legacy records stay as they were. Members in a fixed order, absent ones left out.
+ */
+export function recordEndpoint(envelope: EventEnvelope): RecordEndpoint | undefined {
+  if (envelope.origin !== 'pinpoint') return undefined;
+  const result: Record<string, unknown> = {};
+  for (const member of RECORD_ENDPOINT_MEMBERS) {
+    const value = envelope.endpoint[member];
+    if (value !== undefined) result[member] = value;
+  }
   return result;
 }

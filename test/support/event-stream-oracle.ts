@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '../../src/mapping/event-envelope';
-import { recordSession, sharedRecordFields, type EventStreamRecord } from '../../src/mapping/event-stream-record';
+import { recordEndpoint, recordSession, sharedRecordFields, type EventStreamRecord } from '../../src/mapping/event-stream-record';
 
 /**
  * The event-stream record of one envelope, built as an object: the oracle the production
@@ -19,5 +19,7 @@ export function toEventStreamRecord(envelope: EventEnvelope): EventStreamRecord 
   };
   const session = recordSession(event.Session);
   if (session) record.session = session;
+  const endpoint = recordEndpoint(envelope);
+  if (endpoint) record.endpoint = endpoint;
   return record;
 }
