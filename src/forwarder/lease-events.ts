@@ -1,7 +1,8 @@
 import type { EventEnvelope } from '../mapping/event-envelope';
+import { mapPinpointRequest } from '../mapping/map-pinpoint-request';
 import type { RequestMapper } from '../mapping/request-mapper';
 import type { Lease, Settlement } from '../spool/delivery-queue';
-import { decodePayload } from '../spool/spool-payload';
+import { decodePayload, type StoredPayload } from '../spool/spool-payload';
 
 /** An event of a lease, with the spool row it came from. */
 export interface LeasedEvent {
@@ -16,6 +17,22 @@ export interface LeaseEvents {
 }
 
 /**
+ * The events of a decoded payload. Both kinds of request are mapped here, at delivery, from the
+ * row alone (the Pinpoint kind carries its endpoint profiles), so a row leased again yields the
+ * same envelopes; Pinpoint requests need no app id map, their path already names the project.
+ */
+function envelopesOf(payload: StoredPayload, mapRequest: RequestMapper): EventEnvelope[] {
+  switch (payload.kind) {
+    case 'legacy-request':
+      return mapRequest(payload.request);
+    case 'pinpoint-request':
+      return mapPinpointRequest(payload.input);
+    case 'mapped-event':
+      return [payload.envelope];
+  }
+}
+
+/**
  * Decodes and maps the rows of a lease (the mapping is deterministic, so a row leased again
  * yields the same event ids). A retried row yields only the events still owed. A row whose
  * payload cannot be decoded or mapped would fail every lease and hold back its sink, so it is
@@ -26,8 +43,7 @@ export function eventsOfLease(lease: Lease, mapRequest: RequestMapper): LeaseEve
   for (const row of lease.rows) {
     let envelopes: EventEnvelope[];
     try {
-      const payload = decodePayload(row.payload);
-      envelopes = payload.kind === 'legacy-request' ? mapRequest(payload.request) : [payload.envelope];
+      envelopes = envelopesOf(decodePayload(row.payload), mapRequest);
     } catch (err: unknown) {
       result.undecodable.push({ seq: row.seq, reason: err instanceof Error ? err.message : String(err) });
       continue;

@@ -1,6 +1,7 @@
 import { RetryLaterError } from '../errors';
+import type { PinpointEventsInput } from '../mapping/map-pinpoint-request';
 import type { SpoolAppender, SpoolRefusal } from '../spool/spool-appender';
-import { requestRow } from '../spool/spool-payload';
+import { pinpointRequestRow, requestRow, type SpoolRow } from '../spool/spool-payload';
 import type { Acceptor } from './acceptor';
 
 /** The spool takes no request now: full, or its file cannot be written. Clients are told to retry later. */
@@ -25,25 +26,42 @@ class SpoolRefusedError extends RetryLaterError {
   }
 }
 
+/** The durable acceptor, which also takes Pinpoint PutEvents requests (issue 14). */
+export interface DurableAcceptor extends Acceptor {
+  /**
+   * Stores a checked PutEvents request (`input.request` holding only the events that passed the
+   * per-event checks; `input.profiles` the stored endpoint profiles, snapshotted into the row) the
+   * way `accept` stores a legacy request: same group commit, its events counted against the
+   * spool's capacity, a SpoolRefusedError (retry later) when the spool cannot take it. A request
+   * whose events were all refused stores nothing.
+   */
+  acceptPinpoint(input: PinpointEventsInput): Promise<void>;
+}
+
 /**
  * Durable ack mode: the request is acknowledged once it is committed to the spool; the delivery
  * side maps and delivers it later. `onStored` tells it which rows it may lease.
  */
-export function createDurableAcceptor(appender: SpoolAppender, onStored: (lastSeq: number) => void): Acceptor {
+export function createDurableAcceptor(appender: SpoolAppender, onStored: (lastSeq: number) => void): DurableAcceptor {
+  const store = async (row: SpoolRow): Promise<void> => {
+    let result;
+    try {
+      result = await appender.append(row);
+    } catch (err: unknown) {
+      throw new SpoolRefusedError('unwritable', appender, { cause: err });
+    }
+    if (result === 'full') throw new SpoolRefusedError('full', appender);
+    onStored(appender.lastAppendedSeq());
+  };
   return {
     admit() {
       const refusal = appender.refusal();
       if (refusal) throw new SpoolRefusedError(refusal, appender);
     },
-    async accept(request) {
-      let result;
-      try {
-        result = await appender.append(requestRow(request));
-      } catch (err: unknown) {
-        throw new SpoolRefusedError('unwritable', appender, { cause: err });
-      }
-      if (result === 'full') throw new SpoolRefusedError('full', appender);
-      onStored(appender.lastAppendedSeq());
+    accept: (request) => store(requestRow(request)),
+    async acceptPinpoint(input) {
+      const row = pinpointRequestRow(input);
+      if (row.eventCount > 0) await store(row);
     },
   };
 }

@@ -1,5 +1,8 @@
+import type { EventsRequest } from '@aws-sdk/client-pinpoint';
 import type { EventEnvelope } from '../mapping/event-envelope';
 import type { LegacyRequest, ValidatedRequest } from '../mapping/map-legacy-request';
+import type { PinpointEventsInput } from '../mapping/map-pinpoint-request';
+import type { StoredEndpointProfile } from '../mapping/merge-endpoint';
 
 /** One spool row to append: the events of one request. */
 export interface SpoolRow {
@@ -14,9 +17,14 @@ export interface SpoolRow {
  * - `{"legacyRequest":{receivedAt, sdk, clientContext, body}}`: a validated request (its client
  *   context and body compact, unknown properties dropped), mapped when delivered;
  * - `{"mappedEvent":EventEnvelope}`: one already mapped event, a dead letter an operator
- *   requeued (mapping it again could not give back what the sink refused).
+ *   requeued (mapping it again could not give back what the sink refused);
+ * - `{"pinpointRequest":{applicationId, receivedAt, request, endpoints}}`: a checked Pinpoint
+ *   PutEvents request (see `pinpointRequestRow`), mapped with `mapPinpointRequest` when delivered.
  */
-export type StoredPayload = { kind: 'legacy-request'; request: LegacyRequest } | { kind: 'mapped-event'; envelope: EventEnvelope };
+export type StoredPayload =
+  | { kind: 'legacy-request'; request: LegacyRequest }
+  | { kind: 'mapped-event'; envelope: EventEnvelope }
+  | { kind: 'pinpoint-request'; input: PinpointEventsInput };
 
 /**
  * The row of a validated request: its compact client context and body JSON texts (see
@@ -30,6 +38,45 @@ export function requestRow(request: ValidatedRequest): SpoolRow {
     eventCount: request.body.events.length,
     payload: `{"legacyRequest":{"receivedAt":${receivedAt},"sdk":${JSON.stringify(sdk)},"clientContext":${clientContextJson},"body":${bodyJson}}}`,
   };
+}
+
+/** A `pinpointRequest` payload as stored: the mapping's input, its profiles as a plain object. */
+interface StoredPinpointRequest {
+  applicationId: string;
+  receivedAt: number;
+  request: EventsRequest;
+  endpoints: Record<string, StoredEndpointProfile>;
+}
+
+/**
+ * The row of a checked Pinpoint PutEvents request (`input.request` holding only the events that
+ * passed the per-event checks). The stored endpoint profiles of the request's endpoints are
+ * snapshotted into the row as they were at acceptance, not read again at delivery: the mapping
+ * then depends on the row alone, so a retried or requeued row yields the same records, and a
+ * later UpdateEndpoint does not rewrite events already accepted (Pinpoint, too, attached the
+ * profile as it stood when the events arrived). Endpoints with no stored profile are left out.
+ */
+export function pinpointRequestRow(input: PinpointEventsInput): SpoolRow {
+  const { applicationId, receivedAt, request, profiles } = input;
+  const batches = Object.entries(request.BatchItem ?? {});
+  // fromEntries defines own properties, so an endpoint id such as `__proto__` stays an id.
+  const endpoints = Object.fromEntries(
+    batches.flatMap(([endpointId]) => {
+      const profile = profiles?.get(endpointId);
+      return profile ? [[endpointId, profile] as const] : [];
+    }),
+  );
+  const stored: StoredPinpointRequest = { applicationId, receivedAt, request, endpoints };
+  return {
+    receivedAt,
+    eventCount: batches.reduce((sum, [, batch]) => sum + Object.keys(batch.Events ?? {}).length, 0),
+    payload: JSON.stringify({ pinpointRequest: stored }),
+  };
+}
+
+function fromStoredPinpointRequest(stored: StoredPinpointRequest): StoredPayload {
+  const { applicationId, receivedAt, request, endpoints } = stored;
+  return { kind: 'pinpoint-request', input: { applicationId, receivedAt, request, profiles: new Map(Object.entries(endpoints)) } };
 }
 
 /** The payload of one mapped event, from its JSON text as the dead letters keep it. */
@@ -64,6 +111,7 @@ export function decodePayload(text: string): StoredPayload {
   if (typeof stored !== 'object' || stored === null) throw new Error('payload is not a JSON object');
   if ('legacyRequest' in stored) return { kind: 'legacy-request', request: stored.legacyRequest as LegacyRequest };
   if ('mappedEvent' in stored) return { kind: 'mapped-event', envelope: stored.mappedEvent as EventEnvelope };
+  if ('pinpointRequest' in stored) return fromStoredPinpointRequest(stored.pinpointRequest as StoredPinpointRequest);
   if ('events' in stored && 'common' in stored) return fromGroupedEventsV01(stored as GroupedEventsV01);
   throw new Error('payload has no known tag');
 }

@@ -1,6 +1,7 @@
 import type { LegacyClientContext, LegacyEvent } from '../../src/legacy/types';
 import type { EventEnvelope } from '../../src/mapping/event-envelope';
 import { mapLegacyRequest, type LegacyRequest } from '../../src/mapping/map-legacy-request';
+import { mapPinpointRequest } from '../../src/mapping/map-pinpoint-request';
 import { decodePayload, requestRow, type SpoolRow } from '../../src/spool/spool-payload';
 
 /** The legacy app id used by the sample requests (no app id map, so it is also the Pinpoint app id). */
@@ -60,5 +61,12 @@ export function deviceRow(clientId: string, count: number, receivedAt = SAMPLE_R
 /** The events of a stored payload, decoded and mapped the way the delivery side does it, with no app id map. */
 export function decodeToEnvelopes(payload: string): EventEnvelope[] {
   const stored = decodePayload(payload);
-  return stored.kind === 'legacy-request' ? mapLegacyRequest(stored.request, new Map()).envelopes : [stored.envelope];
+  switch (stored.kind) {
+    case 'legacy-request':
+      return mapLegacyRequest(stored.request, new Map()).envelopes;
+    case 'pinpoint-request':
+      return mapPinpointRequest(stored.input);
+    case 'mapped-event':
+      return [stored.envelope];
+  }
 }
