@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { formatDay } from '../kpis/days';
 import type { KpiEvent } from '../kpis/kpi-event';
 import type { EventStreamRecord } from '../mapping/event-stream-record';
 import { openDatabaseFile } from '../sqlite-file';
@@ -59,14 +60,14 @@ export interface StoredEvent extends KpiEvent {
   readonly recordJson: string;
 }
 
-const DAY_MS = 86_400_000;
-
-/** `YYYY-MM-DD` (UTC) of Unix ms times; consecutive events mostly share a day, so it remembers the last. */
-function createUtcDay(): (ms: number) => string {
-  let last = { number: Number.NaN, text: '' };
-  return (ms) => {
-    const number = Math.floor(ms / DAY_MS);
-    if (number !== last.number) last = { number, text: new Date(number * DAY_MS).toISOString().slice(0, 10) };
+/**
+ * The `event_day` text of a KPI day number (`StoredEvent.day`, already worked out for the
+ * roll-ups); consecutive events mostly share a day, so it remembers the last.
+ */
+function createDayText(): (day: number) => string {
+  let last = { day: Number.NaN, text: '' };
+  return (day) => {
+    if (day !== last.day) last = { day, text: formatDay(day) };
     return last.text;
   };
 }
@@ -111,7 +112,7 @@ export function openEventStore(file: string, options: EventStoreOptions = {}): E
   const readonly = options.readonly ?? false;
   const db = openEventStoreDatabase(file, { readonly });
   const rollups = readonly || options.kpiRollups === false ? undefined : createKpiRollups(db);
-  const utcDay = createUtcDay();
+  const dayText = createDayText();
   /** The column values of one event, in INSERT order. */
   const toRow = (e: StoredEvent): Array<string | number | null> => [
     e.eventId,
@@ -120,7 +121,7 @@ export function openEventStore(file: string, options: EventStoreOptions = {}): E
     e.clientId,
     e.sessionId,
     e.eventTimestamp,
-    utcDay(e.eventTimestamp),
+    dayText(e.day),
     e.arrivalTimestamp,
     e.recordJson,
   ];
