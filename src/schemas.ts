@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv, { type Options } from 'ajv';
+import { PACKAGE_ROOT } from './package-root';
 
-/** The folder with the JSON Schemas; the same relative place from `src/` (tests) and `dist/`. */
-const SCHEMAS_DIR = path.resolve(__dirname, '..', 'schemas');
+/** The folder with the JSON Schemas. */
+const SCHEMAS_DIR = path.join(PACKAGE_ROOT, 'schemas');
 
 /** Reads a JSON Schema from `schemas/`, e.g. `loadSchema('legacy/events-body.schema.json')`. */
 export function loadSchema(name: string): Record<string, unknown> {

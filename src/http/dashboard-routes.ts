@@ -1,8 +1,6 @@
 import path from 'node:path';
 import express, { type Response, type Router } from 'express';
-
-/** The package root: two folders up from `src/http/` (ts-jest) and from `dist/http/` (built) alike. */
-const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
+import { PACKAGE_ROOT } from '../package-root';
 
 /** The dashboard's own files: the page, its modules and stylesheet. */
 const WEB_DIR = path.join(PACKAGE_ROOT, 'web');

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { PACKAGE_ROOT } from '../package-root';
 
-/** `package.json`: two folders up from this file both in `src/metrics/` (tests) and `dist/metrics/` (the built service and the image). */
-const PACKAGE_JSON = path.resolve(__dirname, '..', '..', 'package.json');
+const PACKAGE_JSON = path.join(PACKAGE_ROOT, 'package.json');
 
 /** The service's version, from `package.json`, as `/status` and `ma2pinpoint_build_info` report it. */
 export function readPackageVersion(): string {
