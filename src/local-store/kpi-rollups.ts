@@ -22,10 +22,11 @@ export const DAILY_COLUMNS = [
   'retained_week_3',
 ] as const;
 
-type DailyColumn = (typeof DAILY_COLUMNS)[number];
+/** A column of `kpi_daily`. */
+export type DailyColumn = (typeof DAILY_COLUMNS)[number];
 
-/** Index of each column in a day's deltas. */
-const COLUMN = Object.fromEntries(DAILY_COLUMNS.map((column, i) => [column, i])) as Record<DailyColumn, number>;
+/** Index of each column in a `kpi_daily` row and in a day's deltas. */
+export const COLUMN = Object.fromEntries(DAILY_COLUMNS.map((column, i) => [column, i])) as Record<DailyColumn, number>;
 
 
 /**

@@ -1,7 +1,7 @@
 import { daysOf, type DayRange } from '../kpis/days';
 import type { DailyKpis, EventTypeDay, KpiQueries, MetricAggregate } from '../kpis/kpi-queries';
 import { openEventStoreDatabase } from './event-store';
-import { DAILY_COLUMNS } from './kpi-rollups';
+import { COLUMN, DAILY_COLUMNS, type DailyColumn } from './kpi-rollups';
 
 type DailyRow = [number, ...number[]];
 
@@ -9,7 +9,7 @@ const ZERO_ROW = DAILY_COLUMNS.map(() => 0);
 
 /** A `kpi_daily` row (day, then `DAILY_COLUMNS`) as `DailyKpis`. */
 function toDailyKpis(day: number, values: readonly number[]): DailyKpis {
-  const v = (column: (typeof DAILY_COLUMNS)[number]) => values[DAILY_COLUMNS.indexOf(column)] ?? 0;
+  const v = (column: DailyColumn) => values[COLUMN[column]] ?? 0;
   return {
     day,
     dau: v('dau'),
