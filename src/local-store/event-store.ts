@@ -5,6 +5,7 @@ import type { KpiEvent } from '../kpis/kpi-event';
 import type { EventStreamRecord } from '../mapping/event-stream-record';
 import { openDatabaseFile } from '../sqlite-file';
 import { createKpiRollups, ROLLUP_SCHEMA } from './kpi-rollups';
+import { createMultiRowInsert } from './multi-row-insert';
 
 /**
  * The embedded local store: one row per event, the Pinpoint event-stream record as JSON plus
@@ -41,11 +42,9 @@ DROP INDEX IF EXISTS events_app_day_client;
 
 const INSERT =
   'INSERT OR IGNORE INTO events (event_id, app_id, event_type, client_id, session_id, event_timestamp, event_day, arrival_timestamp, record)';
+const COLUMNS = 9;
 /** Inserted rows name themselves, so only events new to the store are counted in the roll-ups. */
 const RETURNING = 'RETURNING event_id';
-
-/** Rows per multi-row INSERT: one statement call per 50 events instead of 50. */
-const ROWS_PER_STATEMENT = 50;
 
 /**
  * One event for the local store: the event-stream record as JSON, the columns queries filter on,
@@ -125,19 +124,9 @@ export function openEventStore(file: string, options: EventStoreOptions = {}): E
     e.arrivalTimestamp,
     e.recordJson,
   ];
-  const insertRows = (rows: number): Database.Statement =>
-    db.prepare(`${INSERT} VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ${RETURNING}`).pluck();
-  const insertOne = readonly ? undefined : insertRows(1);
-  const insertMany = readonly ? undefined : insertRows(ROWS_PER_STATEMENT);
+  const insertEvents = readonly ? undefined : createMultiRowInsert(db, { insert: INSERT, columns: COLUMNS, tail: RETURNING });
   const insertAll = db.transaction((events: readonly StoredEvent[]) => {
-    const inserted = new Set<string>();
-    let start = 0;
-    for (; start + ROWS_PER_STATEMENT <= events.length; start += ROWS_PER_STATEMENT) {
-      for (const id of (insertMany as Database.Statement).all(events.slice(start, start + ROWS_PER_STATEMENT).flatMap(toRow))) inserted.add(id as string);
-    }
-    for (const event of events.slice(start)) {
-      for (const id of (insertOne as Database.Statement).all(toRow(event))) inserted.add(id as string);
-    }
+    const inserted = new Set((insertEvents as NonNullable<typeof insertEvents>)(events.map(toRow)) as string[]);
     // An id inserted once may appear twice in one batch: the first copy is the stored one.
     const added = events.filter((event) => inserted.delete(event.eventId));
     rollups?.add(added);

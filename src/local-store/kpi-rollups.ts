@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { ITEM_PRICE, kpiEventFromRecord, NO_CURRENCY, PURCHASE, SESSION_START, SESSION_STOP, type KpiEvent } from '../kpis/kpi-event';
 import type { EventStreamRecord } from '../mapping/event-stream-record';
 import { ClientCache, type ClientState } from './client-cache';
+import { createMultiRowInsert } from './multi-row-insert';
 
 /** The counters of `kpi_daily`, in column order. */
 export const DAILY_COLUMNS = [
@@ -103,8 +104,6 @@ const ROLLUP_TABLES = ['kpi_clients', 'kpi_active_days', 'kpi_daily', 'kpi_event
 const MAU_DAYS = 30;
 const RETENTION_DAYS = [1, 3, 5, 7] as const;
 const RETENTION_WEEKS = [1, 2, 3] as const;
-/** Rows per multi-row INSERT of new active days (one statement call per 50 rows instead of 50). */
-const ACTIVE_ROWS_PER_STATEMENT = 50;
 /**
  * Active days the client cache may hold: about 20 MB (~40 bytes a day with its client), enough for
  * some 20 000 clients active today with a month or two of history each.
@@ -138,8 +137,8 @@ interface EventTypeTotals {
 class BatchTotals {
   /** Clients whose first days changed, to be written. */
   readonly changedClients = new Set<ClientState>();
-  /** New rows of `kpi_active_days`, flattened (app, client, day, app, client, day, …). */
-  readonly newActiveDays: Array<string | number> = [];
+  /** New rows of `kpi_active_days`: app, client, day. */
+  readonly newActiveDays: Array<[string, string, number]> = [];
   /** app → day → a delta per `DAILY_COLUMNS` entry. */
   readonly daily = new Map<string, Map<number, number[]>>();
   /** app → event type → day → totals. */
@@ -223,10 +222,7 @@ export function createKpiRollups(db: Database.Database): KpiRollups {
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   const cache = new ClientCache(CACHED_DAYS);
   let cachedVersion: number | undefined;
-  const insertActive = (rows: number) =>
-    db.prepare(`INSERT INTO kpi_active_days (app_id, client_id, day) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?)').join(', ')}`);
-  const insertActiveMany = insertActive(ACTIVE_ROWS_PER_STATEMENT);
-  const insertActiveOne = insertActive(1);
+  const insertActiveDays = createMultiRowInsert(db, { insert: 'INSERT INTO kpi_active_days (app_id, client_id, day)', columns: 3 });
   const saveClient = db.prepare(
     `INSERT INTO kpi_clients (app_id, client_id, first_seen, first_session, first_purchase) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (app_id, client_id) DO UPDATE SET first_seen = excluded.first_seen, first_session = excluded.first_session, first_purchase = excluded.first_purchase`,
@@ -284,7 +280,7 @@ export function createKpiRollups(db: Database.Database): KpiRollups {
     const { appId, clientId, activeDays: active, firstPurchase } = state;
     if (active.has(x)) return;
     const nearby = nearbyDays(active, x);
-    totals.newActiveDays.push(appId, clientId, x);
+    totals.newActiveDays.push([appId, clientId, x]);
     active.add(x);
     cache.grew();
     const activeIn = (from: number, to: number) => nearby.some((day) => day >= from && day <= to);
@@ -352,11 +348,7 @@ export function createKpiRollups(db: Database.Database): KpiRollups {
   }
 
   function write(totals: BatchTotals): void {
-    const active = totals.newActiveDays;
-    const perStatement = ACTIVE_ROWS_PER_STATEMENT * 3;
-    let start = 0;
-    for (; start + perStatement <= active.length; start += perStatement) insertActiveMany.run(active.slice(start, start + perStatement));
-    for (; start < active.length; start += 3) insertActiveOne.run(active.slice(start, start + 3));
+    insertActiveDays(totals.newActiveDays);
     for (const s of totals.changedClients) saveClient.run(s.appId, s.clientId, s.firstSeen, s.firstSession, s.firstPurchase);
     for (const [appId, days] of totals.daily) for (const [day, deltas] of days) addDaily.run(appId, day, ...deltas);
     for (const [appId, types] of totals.eventTypes) {
