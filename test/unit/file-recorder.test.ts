@@ -64,6 +64,29 @@ function storageWith(overrides: Partial<RecordingStorage>): RecordingStorage {
   return { ...nodeRecordingStorage, ...overrides };
 }
 
+/** The real storage whose appends fail with ENOSPC while the disk is full (at first). */
+function fullDisk(): { storage: RecordingStorage; setFull(full: boolean): void } {
+  let failing = true;
+  const storage = storageWith({
+    create: async (file) => {
+      const real = await nodeRecordingStorage.create(file);
+      return {
+        ...real,
+        append: async (data) => {
+          if (failing) throw systemError('ENOSPC', 'write');
+          await real.append(data);
+        },
+      };
+    },
+  });
+  return {
+    storage,
+    setFull: (full) => {
+      failing = full;
+    },
+  };
+}
+
 /** The real storage whose appends wait until `release()`; `appends` counts the appends started. */
 function gatedStorage(): { storage: RecordingStorage; release(): void; appends(): number } {
   let open: () => void = () => undefined;
@@ -416,19 +439,8 @@ describe('file recorder: a disk that cannot be written', () => {
 
   it('doubles the back-off while writes keep failing, up to 30 s, and starts over after a success', async () => {
     let clock = T0;
-    let failing = true;
-    const storage = storageWith({
-      create: async (file) => {
-        const real = await nodeRecordingStorage.create(file);
-        return {
-          ...real,
-          append: async (data) => {
-            if (failing) throw systemError('ENOSPC', 'write');
-            await real.append(data);
-          },
-        };
-      },
-    });
+    const disk = fullDisk();
+    const { storage } = disk;
     const { recorder, logger } = recorderIn(dir, {}, { storage, now: () => clock });
     const retries: unknown[] = [];
     for (let i = 0; i < 7; i += 1) {
@@ -440,10 +452,10 @@ describe('file recorder: a disk that cannot be written', () => {
     }
     // The warning is throttled to one line per 10 s: a minute apart, each failure is logged.
     expect(retries).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]);
-    failing = false;
+    disk.setFull(false);
     recorder.record(recorded('ok'));
     await recorder.flush();
-    failing = true;
+    disk.setFull(true);
     recorder.record(recorded('fails-again'));
     await recorder.flush();
     expect(logger.lines.at(-1)?.fields['retryInMs']).toBe(1000);
@@ -494,24 +506,13 @@ describe('file recorder: a disk that cannot be written', () => {
 
   it('leaves no empty file behind after a failed first append', async () => {
     let clock = T0;
-    let failing = true;
-    const storage = storageWith({
-      create: async (file) => {
-        const real = await nodeRecordingStorage.create(file);
-        return {
-          ...real,
-          append: async (data) => {
-            if (failing) throw systemError('ENOSPC', 'write');
-            await real.append(data);
-          },
-        };
-      },
-    });
+    const disk = fullDisk();
+    const { storage } = disk;
     const { recorder } = recorderIn(dir, {}, { storage, now: () => clock });
     recorder.record(recorded('lost'));
     await recorder.flush();
     expect(readdirSync(dir)).toEqual([]);
-    failing = false;
+    disk.setFull(false);
     clock += 1000;
     recorder.record(recorded('kept'));
     await recorder.flush();
