@@ -1,11 +1,13 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { ClientKind } from '../legacy/types';
+import type { PinpointSenderKind } from '../pinpoint-api/pinpoint-sender';
 import { refusalOf } from './refusal';
 
-/** One answered events request, as the events route knows it. */
+/** One answered request, as the legacy events route or the Pinpoint route knows it. */
 export interface AnsweredRequest {
   status: number;
-  clientKind: ClientKind;
+  /** The legacy client kind, or the Pinpoint-native sender's kind (`pinpoint-android`, `amplify-js`, …). */
+  clientKind: ClientKind | PinpointSenderKind;
   /** From the first byte read to the answer written. */
   durationSeconds: number;
   /** The body's bytes as received (compressed or not); 0 when it was not read in full. */
@@ -35,7 +37,7 @@ export function createRequestMetrics(registry: Registry): RequestMetrics {
   const registers = [registry];
   const requests = new Counter({
     name: 'ma2pinpoint_requests_total',
-    help: 'Events requests answered, by HTTP status and client kind (android, ios, js, unknown).',
+    help: 'Requests answered on the ingest routes, by HTTP status and client kind (legacy: android, ios, js; Pinpoint-native: pinpoint-android, pinpoint-ios, amplify-js, amplify-android, amplify-swift, amplify-flutter, aws-sdk-js, aws-cli; unknown).',
     labelNames: ['status', 'client_kind'] as const,
     registers,
   });

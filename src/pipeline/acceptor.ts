@@ -1,4 +1,5 @@
 import type { ValidatedRequest } from '../mapping/map-legacy-request';
+import type { PinpointEventsInput } from '../mapping/map-pinpoint-request';
 
 /**
  * Takes responsibility for a validated request: delivers it now (upstream mode) or stores it
@@ -7,5 +8,12 @@ import type { ValidatedRequest } from '../mapping/map-legacy-request';
 export interface Acceptor {
   /** Throws a RetryLaterError when no request can be taken now (a full spool), before any work is spent on it. */
   admit(): void;
+  /** A legacy Mobile Analytics request. */
   accept(request: ValidatedRequest): Promise<void>;
+  /**
+   * A checked Pinpoint PutEvents request (`input.request` holding only the events that passed the
+   * per-event checks; `input.profiles` the stored endpoint profiles of its endpoints). A request
+   * whose events were all refused stores and sends nothing.
+   */
+  acceptPinpoint(input: PinpointEventsInput): Promise<void>;
 }

@@ -1,5 +1,4 @@
 import { RetryLaterError } from '../errors';
-import type { PinpointEventsInput } from '../mapping/map-pinpoint-request';
 import type { SpoolAppender, SpoolRefusal } from '../spool/spool-appender';
 import { pinpointRequestRow, requestRow, type SpoolRow } from '../spool/spool-payload';
 import type { Acceptor } from './acceptor';
@@ -26,23 +25,13 @@ class SpoolRefusedError extends RetryLaterError {
   }
 }
 
-/** The durable acceptor, which also takes Pinpoint PutEvents requests (issue 14). */
-export interface DurableAcceptor extends Acceptor {
-  /**
-   * Stores a checked PutEvents request (`input.request` holding only the events that passed the
-   * per-event checks; `input.profiles` the stored endpoint profiles, snapshotted into the row) the
-   * way `accept` stores a legacy request: same group commit, its events counted against the
-   * spool's capacity, a SpoolRefusedError (retry later) when the spool cannot take it. A request
-   * whose events were all refused stores nothing.
-   */
-  acceptPinpoint(input: PinpointEventsInput): Promise<void>;
-}
-
 /**
  * Durable ack mode: the request is acknowledged once it is committed to the spool; the delivery
- * side maps and delivers it later. `onStored` tells it which rows it may lease.
+ * side maps and delivers it later. `onStored` tells it which rows it may lease. A Pinpoint
+ * PutEvents request is stored the same way (same group commit, its events counted against the
+ * spool's capacity), its endpoints' stored profiles snapshotted into the row.
  */
-export function createDurableAcceptor(appender: SpoolAppender, onStored: (lastSeq: number) => void): DurableAcceptor {
+export function createDurableAcceptor(appender: SpoolAppender, onStored: (lastSeq: number) => void): Acceptor {
   const store = async (row: SpoolRow): Promise<void> => {
     let result;
     try {

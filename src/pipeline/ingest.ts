@@ -1,11 +1,11 @@
-import { InflatedTooLargeError } from '../errors';
 import { decodeClientContext } from '../legacy/client-context';
-import { inflateBody, inflatedSizeEstimate, parseJsonBody } from '../legacy/decode-body';
+import { parseJsonBody } from '../legacy/decode-body';
 import type { ClientSdk } from '../legacy/types';
 import type { ParsedJson } from '../legacy/json-shape';
 import type { LegacyValidator, Validated } from '../legacy/validator';
 import type { Acceptor } from './acceptor';
 import { createByteBudget, type ByteBudget } from './byte-budget';
+import { withInflatedBody } from './inflated-body';
 
 /** An inbound legacy request, free of any HTTP framework. */
 export interface InboundRequest {
@@ -57,28 +57,18 @@ export function createIngest(deps: IngestDeps): Ingest {
     const contextJson = decodeClientContext(request.clientContext, request.clientContextEncoding);
     const clientContext = validator.clientContext(contextJson.value);
     const { sdk, receivedAt } = request;
-    const attempt = (maxInflated: number): Promise<number> =>
-      budget.run(maxInflated, async () => {
-        const inflated = await inflateBody(request.body, request.contentEncoding, maxInflated);
-        const bodyJson = parseJsonBody(inflated.toString('utf8'));
-        const body = validator.body(bodyJson.value);
-        await acceptor.accept({
-          clientContext: clientContext.value,
-          clientContextJson: compactJson(contextJson, clientContext),
-          body: body.value,
-          bodyJson: compactJson(bodyJson, body),
-          sdk,
-          receivedAt,
-        });
-        return body.value.events.length;
+    return withInflatedBody(budget, request.body, request.contentEncoding, inflatedBodyLimit, async (inflated) => {
+      const bodyJson = parseJsonBody(inflated.toString('utf8'));
+      const body = validator.body(bodyJson.value);
+      await acceptor.accept({
+        clientContext: clientContext.value,
+        clientContextJson: compactJson(contextJson, clientContext),
+        body: body.value,
+        bodyJson: compactJson(bodyJson, body),
+        sdk,
+        receivedAt,
       });
-    const estimate = inflatedSizeEstimate(request.body, request.contentEncoding, inflatedBodyLimit);
-    try {
-      return await attempt(estimate);
-    } catch (err: unknown) {
-      // The sender's size claim was short: once more, within the real limit (alone if it must).
-      if (err instanceof InflatedTooLargeError && err.limit < inflatedBodyLimit) return attempt(inflatedBodyLimit);
-      throw err;
-    }
+      return body.value.events.length;
+    });
   };
 }

@@ -3,6 +3,8 @@ import type { Logger } from '../logger';
 import type { EventSink } from '../sinks/event-sink';
 import type { SinkError } from '../sinks/sink-error';
 import type { Acceptor } from './acceptor';
+import type { EventEnvelope } from '../mapping/event-envelope';
+import { mapPinpointRequest } from '../mapping/map-pinpoint-request';
 import type { RequestMapper } from '../mapping/request-mapper';
 
 /** Translates the destination's refusal of a whole call into the legacy answer. */
@@ -27,15 +29,19 @@ function toProxyError(error: SinkError): ProxyError {
  * fix them); if any event could not be delivered, the whole request gets the failure's answer.
  */
 export function createUpstreamAcceptor(sink: EventSink, mapRequest: RequestMapper, logger: Logger): Acceptor {
+  const deliver = async (envelopes: EventEnvelope[]): Promise<void> => {
+    if (envelopes.length === 0) return;
+    const result = await sink.deliver(envelopes);
+    for (const rejected of result.rejected) {
+      logger.warn('event rejected by destination', { sink: sink.name, eventId: rejected.eventId, reason: rejected.message });
+    }
+    const failure = result.failed[0];
+    if (failure) throw toProxyError(failure.error);
+  };
   return {
     admit() {},
-    async accept(request) {
-      const result = await sink.deliver(mapRequest(request));
-      for (const rejected of result.rejected) {
-        logger.warn('event rejected by destination', { sink: sink.name, eventId: rejected.eventId, reason: rejected.message });
-      }
-      const failure = result.failed[0];
-      if (failure) throw toProxyError(failure.error);
-    },
+    accept: (request) => deliver(mapRequest(request)),
+    // A PutEvents request's app id is already a Pinpoint project id: no app id map applies.
+    acceptPinpoint: (input) => deliver(mapPinpointRequest(input)),
   };
 }

@@ -1,4 +1,5 @@
 import type { ClientKind } from '../legacy/types';
+import type { PinpointSenderKind } from '../pinpoint-api/pinpoint-sender';
 
 /**
  * One legacy request as the events route saw it, handed to the recorder after the answer was
@@ -18,7 +19,8 @@ export interface RecordedRequest {
   body: Buffer | null;
   status: number;
   requestId: string;
-  clientKind: ClientKind;
+  /** The legacy client kind, or the Pinpoint-native sender's kind. */
+  clientKind: ClientKind | PinpointSenderKind;
 }
 
 /** Why recording lines were dropped; each is counted apart. */

@@ -78,6 +78,8 @@ export function createDryRun(options: DryRunOptions): DryRun {
         async accept(validated) {
           kept.request = validated;
         },
+        // The legacy ingest never hands over a Pinpoint request.
+        acceptPinpoint: () => Promise.reject(new Error('a legacy dry run got a Pinpoint request')),
       },
     });
     let outcome: unknown = 'accepted';

@@ -28,6 +28,7 @@ function setup(options: { budgetBytes?: number; inflatedBodyLimit?: number; acce
         accepted.push(request);
         inWork -= 1;
       },
+      acceptPinpoint: () => Promise.reject(new Error('the legacy ingest handed over a Pinpoint request')),
     },
   });
   return { ingest, accepted, budget, mostInWork: () => mostInWork };

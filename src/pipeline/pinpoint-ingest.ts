@@ -1,0 +1,88 @@
+import type { EndpointRequest, EventsRequest, EventsResponse } from '@aws-sdk/client-pinpoint';
+import type { StoredEndpoint, EndpointProfileStore } from '../endpoint-profiles/endpoint-profile-store';
+import { BadRequestError, NotFoundError } from '../errors';
+import { parseBoundedJson } from '../legacy/json-shape';
+import type { EventsRequestChecker } from '../pinpoint-api/events-request-checks';
+import { toEventsResponse } from '../pinpoint-api/events-response';
+import type { Acceptor } from './acceptor';
+import type { ByteBudget } from './byte-budget';
+import { withInflatedBody } from './inflated-body';
+
+/** A Pinpoint API request with a body, free of any HTTP framework. */
+export interface PinpointBodyRequest {
+  /** The path's `{ApplicationId}`, decoded. */
+  applicationId: string;
+  /** The body as received (maybe compressed). */
+  body: Buffer;
+  contentEncoding: string | undefined;
+  /** Unix ms. */
+  receivedAt: number;
+}
+
+/** What the Pinpoint ingest needs, built once. */
+export interface PinpointIngestDeps {
+  checkEvents: EventsRequestChecker;
+  /** Validates an `EndpointRequest`; throws a BadRequestError. */
+  checkEndpoint: (body: unknown) => EndpointRequest;
+  profiles: EndpointProfileStore;
+  acceptor: Acceptor;
+  inflatedBodyLimit: number;
+  /** The same budget the legacy ingest uses: both kinds of body share one bound on bytes in work. */
+  budget: ByteBudget;
+}
+
+/** The Pinpoint-native calls, decoded, checked and taken; each throws a ProxyError when it cannot. */
+export interface PinpointIngest {
+  /** PutEvents: stores (or, upstream, delivers) the events that pass the checks; the answer gives every id its entry. */
+  putEvents(request: PinpointBodyRequest): Promise<{ response: EventsResponse; events: number }>;
+  /** UpdateEndpoint: stores the endpoint profile (the latest `EffectiveDate` wins). */
+  updateEndpoint(request: PinpointBodyRequest & { endpointId: string }): Promise<void>;
+  /** GetEndpoint: the stored profile; a NotFoundError when none was stored. */
+  getEndpoint(applicationId: string, endpointId: string): StoredEndpoint;
+}
+
+function parseBody(inflated: Buffer, what: string): unknown {
+  const text = inflated.toString('utf8');
+  if (text.trim().length === 0) throw new BadRequestError(`The ${what} is missing: the body is empty.`);
+  return parseBoundedJson(text, `The ${what}`, `The ${what} is not valid JSON.`).value;
+}
+
+/**
+ * The Pinpoint-native pipeline, beside the legacy one (`ingest.ts`) and over the same acceptor:
+ * decode → check → accept. A PutEvents request is checked as Pinpoint checks it
+ * (`pinpoint-api/events-request-checks.ts`: a bad envelope refuses the call, a bad event only
+ * itself); its accepted events go to the acceptor with the stored profiles of its endpoints, and
+ * only once the acceptor resolved (committed, or delivered upstream) is the `EventsResponse`
+ * built: "Accepted" makes every sender delete its events.
+ */
+export function createPinpointIngest(deps: PinpointIngestDeps): PinpointIngest {
+  const { checkEvents, checkEndpoint, profiles, acceptor, inflatedBodyLimit, budget } = deps;
+  return {
+    putEvents(request) {
+      acceptor.admit();
+      const { applicationId, receivedAt } = request;
+      return withInflatedBody(budget, request.body, request.contentEncoding, inflatedBodyLimit, async (inflated) => {
+        const checked = checkEvents(parseBody(inflated, 'EventsRequest'));
+        const accepted: EventsRequest = { BatchItem: checked.batches };
+        const endpointIds = Object.entries(checked.batches)
+          .filter(([, batch]) => Object.keys(batch.Events).length > 0)
+          .map(([endpointId]) => endpointId);
+        await acceptor.acceptPinpoint({ applicationId, request: accepted, receivedAt, profiles: profiles.getMany(applicationId, endpointIds) });
+        const events = Object.values(checked.batches).reduce((sum, batch) => sum + Object.keys(batch.Events).length, 0);
+        return { response: toEventsResponse(checked), events };
+      });
+    },
+    updateEndpoint(request) {
+      const { applicationId, endpointId, receivedAt } = request;
+      return withInflatedBody(budget, request.body, request.contentEncoding, inflatedBodyLimit, async (inflated) => {
+        profiles.put(applicationId, endpointId, checkEndpoint(parseBody(inflated, 'EndpointRequest')), receivedAt);
+        return Promise.resolve();
+      });
+    },
+    getEndpoint(applicationId, endpointId) {
+      const stored = profiles.get(applicationId, endpointId);
+      if (stored === undefined) throw new NotFoundError('Resource not found');
+      return stored;
+    },
+  };
+}
