@@ -7,6 +7,8 @@ import { kpiEventFromEnvelope, kpiEventFromRecord } from '../../src/kpis/kpi-eve
 import { createEventStreamSerializer } from '../../src/mapping/event-stream-json';
 import { toEventStreamRecord } from '../support/event-stream-oracle';
 import { mapLegacyRequest } from '../../src/mapping/map-legacy-request';
+import { mapPinpointRequest, type PinpointEventsInput } from '../../src/mapping/map-pinpoint-request';
+import type { StoredEndpointProfile } from '../../src/mapping/merge-endpoint';
 import { mappedEventPayload } from '../../src/spool/spool-payload';
 import { allClientFixtures } from '../fixtures/clients';
 import { decodeToEnvelopes } from '../support/legacy-requests';
@@ -14,7 +16,18 @@ import { decodeToEnvelopes } from '../support/legacy-requests';
 const header = (headers: Record<string, string>, name: string): string | undefined =>
   Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
 
-/** Every client generation's events, and every case of the mapping table, mapped. */
+/** Every Pinpoint mapping case (events sent with PutEvents, `origin: 'pinpoint'`), mapped. */
+function pinpointEnvelopes(): Array<[string, EventEnvelope[]]> {
+  const dir = path.join(__dirname, '..', 'fixtures', 'pinpoint-mapping');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f): [string, EventEnvelope[]] => {
+      const c = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Omit<PinpointEventsInput, 'profiles'> & { profiles?: Record<string, StoredEndpointProfile> };
+      return [f, mapPinpointRequest({ ...c, profiles: new Map(Object.entries(c.profiles ?? {})) })];
+    });
+}
+
+/** Every client generation's events, every case of the mapping table and of the Pinpoint mapping table, mapped. */
 function allEnvelopes(): Array<[string, EventEnvelope[]]> {
   const fromClients = allClientFixtures().map((f): [string, EventEnvelope[]] => {
     const sdk = detectClientSdk(header(f.headers, 'user-agent'), header(f.headers, 'x-amz-user-agent'));
@@ -27,7 +40,7 @@ function allEnvelopes(): Array<[string, EventEnvelope[]]> {
       const c = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { clientContext: LegacyClientContext; body: LegacyEventsBody; sdk: ClientSdk; receivedAt: number };
       return [f, mapLegacyRequest(c, new Map()).envelopes];
     });
-  return [...fromClients, ...fromTable];
+  return [...fromClients, ...fromTable, ...pinpointEnvelopes()];
 }
 
 describe('createEventStreamSerializer', () => {
@@ -50,8 +63,7 @@ describe('createEventStreamSerializer', () => {
     expect(JSON.parse(toRecordJson(other))).toEqual(toEventStreamRecord(other));
   });
 
-  it('serializes requeued (mapped-event) envelopes the same way', () => {
-    const envelopes = allEnvelopes()[1]![1];
+  it.each([allEnvelopes()[1]!, ...pinpointEnvelopes()])('%s: serializes requeued (mapped-event) envelopes the same way (a Pinpoint-origin one with its endpoint)', (_name, envelopes) => {
     const decoded = envelopes.flatMap((e) => decodeToEnvelopes(mappedEventPayload(JSON.stringify(e))));
     expect(decoded.map(createEventStreamSerializer())).toEqual(envelopes.map((e) => JSON.stringify(toEventStreamRecord(e))));
   });
