@@ -1,7 +1,9 @@
 import type { Event, PublicEndpoint } from '@aws-sdk/client-pinpoint';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { BadRequestError } from '../errors';
 import { createStrictAjv, loadSchema } from '../schemas';
+import { namesARealInstant } from './real-instant';
+import { describeSchemaErrors } from './schema-errors';
 
 /** Pinpoint's quota: events in one PutEvents call, over all endpoints (pinpoint-facts.md §2.2). */
 export const MAX_EVENTS_PER_REQUEST = 100;
@@ -58,7 +60,7 @@ export function createEventsRequestChecker(): EventsRequestChecker {
 
   return (body) => {
     if (!validateEnvelope(body)) {
-      throw new BadRequestError(`The body is not a valid EventsRequest: ${describe(validateEnvelope.errors)}.`);
+      throw new BadRequestError(`The body is not a valid EventsRequest: ${describeSchemaErrors(validateEnvelope.errors)}.`);
     }
     const batchEntries = Object.entries(body.BatchItem);
     const eventCount = batchEntries.reduce((sum, [, batch]) => sum + Object.keys(batch.Events).length, 0);
@@ -85,7 +87,7 @@ function problemOf(event: unknown, validateEvent: ValidateFunction<Event>): stri
     const first = validateEvent.errors?.[0];
     // Pinpoint's own message for the one rule clients are known to break (amplify-android #2007).
     if (first?.keyword === 'dependencies') return "Session start and stop timestamp's exist but duration is null";
-    return `The event is invalid: ${describe(validateEvent.errors)}.`;
+    return `The event is invalid: ${describeSchemaErrors(validateEvent.errors)}.`;
   }
   const eventType = event.EventType as string;
   if (eventType.length > MAX_EVENT_TYPE_LENGTH) {
@@ -104,36 +106,4 @@ function problemOf(event: unknown, validateEvent: ValidateFunction<Event>): stri
     if (value !== undefined && !namesARealInstant(value)) return `${field} is not a real date and time: ${value}.`;
   }
   return undefined;
-}
-
-const TIMESTAMP_PARTS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})/;
-
-/**
- * The schema's pattern admits `2026-02-30T25:61:00Z`; Pinpoint parses timestamps as ISO 8601
- * instants, so the fields must name one (a leap second, :60, is not accepted by either).
- */
-function namesARealInstant(timestamp: string): boolean {
-  const parts = TIMESTAMP_PARTS.exec(timestamp);
-  if (!parts) return false;
-  const [year, month, day, hour, minute, second] = parts.slice(1).map(Number) as [number, number, number, number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  return (
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    date.getUTCHours() === hour &&
-    date.getUTCMinutes() === minute &&
-    date.getUTCSeconds() === second
-  );
-}
-
-/** The first problem ajv found, where it is and what rule it broke, in words a caller can act on. */
-function describe(errors: ErrorObject[] | null | undefined): string {
-  const first = errors?.[0];
-  if (!first) return 'invalid';
-  const where = first.instancePath || '/';
-  const message = first.message ?? 'is invalid';
-  if (first.propertyName !== undefined) return `${where} property name "${first.propertyName}" ${message}`;
-  if (first.keyword === 'additionalProperties') return `${where} ${message} (${String(first.params['additionalProperty'])})`;
-  return `${where} ${message}`;
 }
