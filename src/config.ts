@@ -51,6 +51,12 @@ export interface SpoolConfig {
   readonly maxBytes: number;
 }
 
+/** The endpoint profiles UpdateEndpoint stores (`endpoints.db` in `DATA_DIR`). */
+export interface EndpointProfilesConfig {
+  /** Bound on the stored profiles (their ids and JSON), bytes; beyond it UpdateEndpoint is "retry later". */
+  readonly maxBytes: number;
+}
+
 /** How the forwarder moves events from the spool to the sinks. */
 export interface DeliveryConfig {
   /** Durable mode: deliver from a worker thread (default) or on the HTTP thread. */
@@ -114,6 +120,7 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly http: HttpConfig;
   readonly spool: SpoolConfig;
+  readonly endpointProfiles: EndpointProfilesConfig;
   readonly delivery: DeliveryConfig;
   readonly sinks: readonly SinkConfig[];
   readonly admin: AdminConfig;
@@ -142,6 +149,7 @@ interface ValidatedEnv {
   SPOOL_SYNC: SpoolConfig['sync'];
   SPOOL_MAX_EVENTS: number;
   SPOOL_MAX_BYTES: number;
+  ENDPOINT_STORE_MAX_BYTES: number;
   MAX_CONCURRENT_UPLOADS: number;
   REQUEST_TIMEOUT_MS: number;
   HEADERS_TIMEOUT_MS: number;
@@ -361,6 +369,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       headersTimeoutMs: Math.min(v.HEADERS_TIMEOUT_MS, v.REQUEST_TIMEOUT_MS),
     },
     spool: { dataDir: v.DATA_DIR, sync: v.SPOOL_SYNC, maxEvents: v.SPOOL_MAX_EVENTS, maxBytes: v.SPOOL_MAX_BYTES },
+    endpointProfiles: { maxBytes: v.ENDPOINT_STORE_MAX_BYTES },
     delivery: { thread: v.DELIVERY_THREAD, concurrency: v.FORWARD_CONCURRENCY, lingerMs: v.FORWARD_LINGER_MS },
     sinks: sinkNames.map((name) => sinkConfig(name, v)),
     admin,
