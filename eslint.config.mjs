@@ -178,6 +178,11 @@ export default tseslint.config(
     ['http', 'spool', 'forwarder', 'sinks', 'composition', 'cli', 'local-store', 'kpis', 'recording', 'replay', 'access'],
     'src/pinpoint-api is the PutEvents protocol (senders, checks, answers)',
   ),
+  layerBoundary(
+    'endpoint-profiles',
+    ['pipeline', 'http', 'spool', 'forwarder', 'sinks', 'composition', 'cli', 'local-store', 'kpis', 'import', 'recording', 'replay', 'access', 'pinpoint-api'],
+    'src/endpoint-profiles stores the profiles UpdateEndpoint sends',
+  ),
   // The one home of prom-client, so its block restates the express ban without the prom-client one.
   {
     files: ['src/metrics/**/*.ts'],
