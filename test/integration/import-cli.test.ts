@@ -1,12 +1,11 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { parseDay } from '../../src/kpis/days';
 import { answerEventType, answerKpi, KPI_NAMES, parseKpiQuery, type SeriesAnswer } from '../../src/kpis/kpi-catalogue';
-import { kpiEventFromRecord } from '../../src/kpis/kpi-event';
 import { eventStorePath, openEventStore } from '../../src/local-store/event-store';
-import type { EventStreamRecord } from '../../src/mapping/event-stream-record';
-import { createKpiOracle, type OracleEvent } from '../support/kpi-oracle';
+import { oracleEventsOfExport } from '../support/kpi-events';
+import { createKpiOracle } from '../support/kpi-oracle';
 import { inParallel, sendLegacy, taggedEvent } from '../support/legacy-sender';
 import { killProxyProcess, runToExit, startProxyProcess, type ProxyProcess } from '../support/proxy-process';
 import { waitForStoredEvents } from '../support/kpi-traffic';
@@ -16,43 +15,6 @@ const EXPORT = path.resolve(__dirname, '..', 'fixtures', 'import', 'export');
 /** The application of the Mobile Analytics guide's example events (its `application_key`). */
 const APP = 'a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6';
 const RANGE = ['--from', '2018-02-01', '--to', '2018-02-06'];
-
-/** Every file of the fixture export (hidden ones are not part of it), read here without the importer. */
-function fixtureFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((name) => !name.startsWith('.'))
-    .sort()
-    .flatMap((name) => {
-      const file = path.join(dir, name);
-      return statSync(file).isDirectory() ? fixtureFiles(file) : [file];
-    });
-}
-
-/**
- * The fixture's events as the KPI oracle takes them, read plainly: gunzipped when gzip, objects
- * split at newlines and at `}{`, lines that do not parse and records without a client left out,
- * metric values that are not numbers dropped.
- * A record's own text is its id, so the export's byte-identical redelivery counts once.
- */
-function fixtureEvents(): OracleEvent[] {
-  return fixtureFiles(EXPORT).flatMap((file) => {
-    const bytes = readFileSync(file);
-    const text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
-    return text
-      .replaceAll('}{', '}\n{')
-      .split('\n')
-      .flatMap((line) => {
-        try {
-          const record = JSON.parse(line) as EventStreamRecord;
-          // As documented: a metric value that is not a number is left out, its event kept.
-          const metrics = Object.fromEntries(Object.entries(record.metrics).filter(([, value]) => typeof value === 'number'));
-          return record.client === undefined ? [] : [{ ...kpiEventFromRecord({ ...record, metrics }), eventId: record.event_id ?? line }];
-        } catch {
-          return [];
-        }
-      });
-  });
-}
 
 /** The summary's count of a row such as `imported   12`. */
 function summaryCount(stdout: string, row: string): number {
@@ -116,7 +78,7 @@ describe('ma2pinpoint import and kpis (built CLI)', () => {
     expect(result).toEqual(expect.objectContaining({ code: 0, stderr: '' }));
     const answers = JSON.parse(result.stdout) as Array<{ kpi: string }>;
 
-    const oracle = createKpiOracle(fixtureEvents());
+    const oracle = createKpiOracle(oracleEventsOfExport(EXPORT));
     const query = parseKpiQuery({ app: APP, from: '2018-02-01', to: '2018-02-06' }, 0);
     expect(answers).toEqual([...KPI_NAMES.map((kpi) => answerKpi(oracle, kpi, query)), answerEventType(oracle, 'level_complete', query), answerEventType(oracle, 'share', query)]);
 

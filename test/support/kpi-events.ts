@@ -1,4 +1,7 @@
-import { PURCHASE, SESSION_STOP } from '../../src/kpis/kpi-event';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { kpiEventFromRecord, PURCHASE, SESSION_STOP } from '../../src/kpis/kpi-event';
 import type { StoredEvent } from '../../src/local-store/event-store';
 import { storedEventFromRecord } from '../../src/local-store/stored-event';
 import type { EventStreamRecord } from '../../src/mapping/event-stream-record';
@@ -53,4 +56,42 @@ export function storedEventOf(spec: KpiEventSpec): StoredEvent {
 export function oracleEventOf(spec: KpiEventSpec): OracleEvent {
   const { recordJson: _recordJson, sessionId: _sessionId, eventTimestamp: _e, arrivalTimestamp: _a, ...facts } = storedEventOf(spec);
   return facts;
+}
+
+/** Every file of an export directory, in name order (hidden ones are not part of it). */
+function exportFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => !name.startsWith('.'))
+    .sort()
+    .flatMap((name) => {
+      const file = path.join(dir, name);
+      return statSync(file).isDirectory() ? exportFiles(file) : [file];
+    });
+}
+
+/**
+ * The events of an export directory as the KPI oracle takes them, read plainly, without the
+ * importer: gunzipped when gzip, objects split at newlines and at `}{`, lines that do not parse
+ * and records without a client left out, metric values that are not numbers dropped (as
+ * documented for the import). A record's own text is its id when it has no `event_id`, so a
+ * byte-identical redelivery counts once.
+ */
+export function oracleEventsOfExport(dir: string): OracleEvent[] {
+  return exportFiles(dir).flatMap((file) => {
+    const bytes = readFileSync(file);
+    const text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
+    return text
+      .replaceAll('}{', '}\n{')
+      .split('\n')
+      .flatMap((line) => {
+        try {
+          const record = JSON.parse(line) as Partial<EventStreamRecord> & Omit<EventStreamRecord, 'client' | 'metrics'>;
+          if (record.client === undefined) return [];
+          const metrics = Object.fromEntries(Object.entries(record.metrics ?? {}).filter(([, value]) => typeof value === 'number'));
+          return [{ ...kpiEventFromRecord({ ...record, client: record.client, metrics }), eventId: record.event_id ?? line }];
+        } catch {
+          return [];
+        }
+      });
+  });
 }
