@@ -1,10 +1,16 @@
 import { decodeClientContext } from '../legacy/client-context';
 
-/** Who a request says it comes from, read from its client context before the body is read. */
+/**
+ * Who a request says it comes from, read before the body is read: on the legacy route from its
+ * client context, on the Pinpoint-native routes from its path.
+ */
 export interface DeviceIdentity {
-  /** `services.mobile_analytics.app_id`, when the client context names one. */
+  /** Legacy: `services.mobile_analytics.app_id`, when the client context names one. Pinpoint: the path's {ApplicationId}. */
   appId: string | undefined;
-  /** `client.client_id` (iOS: `installation_id` when there is none), as the mapping picks the endpoint id. */
+  /**
+   * Legacy: `client.client_id` (iOS: `installation_id` when there is none), as the mapping picks
+   * the endpoint id. Pinpoint: the path's {EndpointId}, when it names one.
+   */
   clientId: string | undefined;
 }
 

@@ -1,15 +1,15 @@
 import { createAccessControl, type AccessControl } from '../access/access-control';
 import { loadAccessKeys } from '../access/access-keys';
 import { createRateLimiter } from '../access/rate-limiter';
-import { createSigV4Verifier } from '../access/sigv4-verifier';
+import { createSigV4Verifiers } from '../access/sigv4-verifier';
 import type { Clock } from '../clock';
 import type { AccessConfig } from '../config';
 import type { Logger } from '../logger';
 
 /**
- * The access checks of the events route. `AUTH_CREDENTIALS_FILE` is read and validated here,
- * once, before anything else starts: a bad file stops start-up with a ConfigError naming the
- * problem. When any check is on, one line at start says which (app ids and key counts, never a
+ * The access checks of the legacy events route and the Pinpoint-native routes.
+ * `AUTH_CREDENTIALS_FILE` is read and validated here, once, before anything else starts: a bad
+ * file stops start-up with a ConfigError naming the problem. When any check is on, one line at start says which (app ids and key counts, never a
  * key or secret), so an operator can see what guards the endpoint.
  */
 export function composeAccess(config: AccessConfig, clock: Clock, logger: Logger): AccessControl {
@@ -28,6 +28,6 @@ export function composeAccess(config: AccessConfig, clock: Clock, logger: Logger
   return createAccessControl({
     appIdAllowlist,
     rateLimiter: rateLimited ? createRateLimiter(rateLimits, clock.now) : undefined,
-    verifier: keys === undefined ? undefined : createSigV4Verifier(keys, clock.now),
+    verifiers: keys === undefined ? undefined : createSigV4Verifiers(keys, clock.now),
   });
 }

@@ -3,7 +3,7 @@ import { checkAppAllowed } from '../../src/access/app-allowlist';
 import { readDeviceIdentity } from '../../src/access/device-identity';
 import { createRateLimiter } from '../../src/access/rate-limiter';
 import type { RequestHead } from '../../src/access/request-head';
-import { createSigV4Verifier } from '../../src/access/sigv4-verifier';
+import { createSigV4Verifiers } from '../../src/access/sigv4-verifier';
 import { BadRequestError, ForbiddenError, ProxyError, RetryLaterError } from '../../src/errors';
 import { awsSdkJsModern } from '../fixtures/clients/aws-sdk-js';
 import { FLEET_KEY, resignFixture } from '../support/device-keys';
@@ -66,7 +66,7 @@ describe('app id allowlist', () => {
 
 describe('access control', () => {
   it('admits everything without reading the client context when every check is off', () => {
-    const access = createAccessControl({ appIdAllowlist: undefined, rateLimiter: undefined, verifier: undefined });
+    const access = createAccessControl({ appIdAllowlist: undefined, rateLimiter: undefined, verifiers: undefined });
     expect(outcome(() => access.admit(head(undefined))(Buffer.alloc(0)))).toBe('admitted');
     expect(outcome(() => access.admit(head('{not json'))(Buffer.alloc(0)))).toBe('admitted');
   });
@@ -76,7 +76,7 @@ describe('access control', () => {
     const access = createAccessControl({
       appIdAllowlist: new Set(['app-1']),
       rateLimiter: createRateLimiter({ client: undefined, app: { perSecond: 1, burst: 1 } }, clock.now),
-      verifier: undefined,
+      verifiers: undefined,
     });
     expect(outcome(() => access.admit(head(context('app-2'))))).toBe('403 AccessDeniedException');
     expect(outcome(() => access.admit(head(context('app-1'))))).toBe('admitted');
@@ -89,7 +89,7 @@ describe('access control', () => {
     const access = createAccessControl({
       appIdAllowlist: undefined,
       rateLimiter: createRateLimiter({ client: undefined, app: { perSecond: 1, burst: 1 } }, clock.now),
-      verifier: createSigV4Verifier(keys, clock.now),
+      verifiers: createSigV4Verifiers(keys, clock.now),
     });
     const fixture = awsSdkJsModern();
     const lower = (headers: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(headers).map(([n, v]) => [n.toLowerCase(), v]));
@@ -106,7 +106,7 @@ describe('access control', () => {
     const access = createAccessControl({
       appIdAllowlist: new Set(['app-1']),
       rateLimiter: createRateLimiter({ client: { perSecond: 1, burst: 1 }, app: undefined }, createFakeClock().now),
-      verifier: undefined,
+      verifiers: undefined,
     });
     const errorOf = (run: () => unknown): unknown => {
       try {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import AWS from 'aws-sdk';
 import AWSLegacy from 'aws-sdk-legacy';
-import { createSigV4Verifier, MAX_CLOCK_SKEW_MS, type SigV4Verifier } from '../../src/access/sigv4-verifier';
+import { createSigV4Verifier, LEGACY_SIGNING, MAX_CLOCK_SKEW_MS, type SigV4Verifier } from '../../src/access/sigv4-verifier';
 import type { AccessKeys } from '../../src/access/access-keys';
 import type { RequestHead } from '../../src/access/request-head';
 import { BadRequestError, ForbiddenError } from '../../src/errors';
@@ -50,7 +50,7 @@ function refusedBeforeBody(verifier: SigV4Verifier, request: Received): unknown 
   }
 }
 
-const atNow = createSigV4Verifier(keys, () => NOW);
+const atNow = createSigV4Verifier(keys, () => NOW, LEGACY_SIGNING);
 const signedNow = (fixture: ClientFixture, key: Pick<DeviceKey, 'accessKeyId' | 'secretAccessKey'> = FLEET_KEY, at = NOW): Received =>
   received(resignFixture(fixture, key, at));
 
@@ -105,7 +105,7 @@ describe.each([
   ['aws-sdk 2.x', AWS],
   ['aws-sdk 2.96.0', AWSLegacy as unknown as typeof AWS],
 ])('SigV4 verifier: signatures made by the real %s signer', (_name, sdk: AwsSdkV2) => {
-  const realClock = createSigV4Verifier(keys, Date.now);
+  const realClock = createSigV4Verifier(keys, Date.now, LEGACY_SIGNING);
   const sdkRequest = async (key: DeviceKey = FLEET_KEY): Promise<Received> => {
     const request = await sdkSignedRequest(sdk, key, { events: sdkSessionEvents, clientContext: JSON.stringify(rawSdkClientContext) });
     return { head: { method: request.method, url: request.path, headers: request.headers }, body: request.body, appId: 'ma-app-rawsdk' };
@@ -134,7 +134,7 @@ describe.each([
   });
 
   it('refuses a key signing for an app id it is not given', async () => {
-    expectRefused(verify(realClock, await sdkRequest(OTHER_APP_KEY)), 'AccessDeniedException', /may not send events for the application id 'ma-app-rawsdk'/);
+    expectRefused(verify(realClock, await sdkRequest(OTHER_APP_KEY)), 'AccessDeniedException', /may not be used for the application id 'ma-app-rawsdk'/);
   });
 });
 
