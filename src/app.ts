@@ -4,17 +4,22 @@ import type { AccessControl } from './access/access-control';
 import type { Logger } from './logger';
 import type { RequestMetrics } from './metrics/request-metrics';
 import type { Ingest } from './pipeline/ingest';
+import type { PinpointIngest } from './pipeline/pinpoint-ingest';
 import type { Recorder } from './recording/recorder';
 import type { Cors } from './http/cors';
-import { createEventsHandler, type EventsHandler } from './http/events-route';
+import { createEventsHandler } from './http/events-route';
 import { createReadyHandler, healthHandler, type Readiness } from './http/health-routes';
-import { createHttpServer, EVENTS_PATH, type ServerLimits } from './http/server';
+import { createPinpointHandler } from './http/pinpoint-route';
+import { createHttpServer, EVENTS_PATH, type IngestHandlers, type ServerLimits } from './http/server';
+import { createUploadSlots } from './http/upload-slots';
 
 export { EVENTS_PATH };
 
 /** Everything the HTTP app needs, built by the composition root (`deps.ts`). */
 export interface AppDeps extends ServerLimits {
   ingest: Ingest;
+  /** The Pinpoint-native API (PutEvents, UpdateEndpoint, GetEndpoint) over the same acceptor. */
+  pinpoint: PinpointIngest;
   cors: Cors;
   maxConcurrentUploads: number;
   logger: Logger;
@@ -28,24 +33,37 @@ export interface AppDeps extends ServerLimits {
   metrics: RequestMetrics;
 }
 
+/** The two ingest routes' handlers, sharing one bound on uploads in work (`MAX_CONCURRENT_UPLOADS`). */
+function createIngestHandlers(deps: AppDeps): IngestHandlers {
+  const uploads = createUploadSlots(deps.maxConcurrentUploads);
+  return { events: createEventsHandler({ ...deps, uploads }), pinpoint: createPinpointHandler({ ...deps, uploads }) };
+}
+
+/** Every path under `/v1/apps/` (`PINPOINT_PATH_PREFIX`): the Pinpoint route answers unknown operations itself, in Pinpoint's shape. */
+const PINPOINT_PATHS = /^\/v1\/apps\//;
+
 /** Builds the Express app. It never listens and never reads the environment. */
-export function createApp(deps: AppDeps, events: EventsHandler = createEventsHandler(deps)): Express {
+export function createApp(deps: AppDeps, handlers: IngestHandlers = createIngestHandlers(deps)): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.post(EVENTS_PATH, events);
-  app.options(EVENTS_PATH, (request, response) => {
-    const headers = deps.cors.preflightHeaders(request.headers.origin);
+  app.post(EVENTS_PATH, handlers.events);
+  const preflight = (methods: string) => (request: express.Request, response: express.Response) => {
+    const headers = deps.cors.preflightHeaders(request.headers.origin, methods);
     response.writeHead(headers ? 204 : 403, headers ?? {});
     response.end();
-  });
+  };
+  app.options(EVENTS_PATH, preflight('POST, OPTIONS'));
+  // Browsers (Amplify JS) call PutEvents, UpdateEndpoint and GetEndpoint cross-origin.
+  app.options(PINPOINT_PATHS, preflight('GET, POST, PUT, OPTIONS'));
+  app.all(PINPOINT_PATHS, handlers.pinpoint);
   app.get('/healthz', healthHandler);
   app.get('/readyz', createReadyHandler(deps.readiness));
   return app;
 }
 
-/** The service's HTTP server: the events route on a lean path, the rest through Express. */
+/** The service's HTTP server: the ingest routes on a lean path, the rest through Express. */
 export function createServiceServer(deps: AppDeps): Server {
-  const events = createEventsHandler(deps);
-  return createHttpServer(createApp(deps, events), events, deps);
+  const handlers = createIngestHandlers(deps);
+  return createHttpServer(createApp(deps, handlers), handlers, deps);
 }

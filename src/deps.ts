@@ -3,6 +3,7 @@ import type { AccessControl } from './access/access-control';
 import { systemClock } from './clock';
 import { composeAccess } from './composition/access';
 import { composeDurable } from './composition/durable';
+import { openEndpointProfileStore } from './composition/endpoint-profiles';
 import type { DeliveryHandle } from './composition/delivery';
 import { composeObservability } from './composition/observability';
 import { composeRecording, type RecordingParts } from './composition/recording';
@@ -15,8 +16,13 @@ import { createLegacyValidator } from './legacy/validator';
 import type { Logger } from './logger';
 import type { RequestMetrics } from './metrics/request-metrics';
 import { createServiceMetrics, type Observability, type ServiceMetrics } from './metrics/service-metrics';
+import type { EndpointProfileStore } from './endpoint-profiles/endpoint-profile-store';
+import { createEndpointRequestChecker } from './pinpoint-api/endpoint-request-checks';
+import { createEventsRequestChecker } from './pinpoint-api/events-request-checks';
 import type { Acceptor } from './pipeline/acceptor';
-import { createIngest } from './pipeline/ingest';
+import { createByteBudget } from './pipeline/byte-budget';
+import { createIngest, WORK_BUDGET_BYTES } from './pipeline/ingest';
+import { createPinpointIngest } from './pipeline/pinpoint-ingest';
 import type { SpoolAppender } from './spool/spool-appender';
 
 /** What the environment cannot carry safely: explicit AWS credentials for every AWS client (tests, embedders). */
@@ -42,20 +48,37 @@ export interface Deps {
   close(graceMs?: number): Promise<void>;
 }
 
-/** The HTTP app's dependencies over an acceptor: the ingest pipeline, CORS, limits, the recorder, the access checks and the request metrics. */
-function appDeps(
-  config: Config,
-  logger: Logger,
-  acceptor: Acceptor,
-  readiness: () => Readiness,
-  recording: RecordingParts,
-  access: AccessControl,
-  metrics: RequestMetrics,
-): AppDeps {
-  const ingest = createIngest({ validator: createLegacyValidator(), inflatedBodyLimit: config.http.inflatedBodyLimit, acceptor });
+/** What the HTTP app is built over, beside the config and the logger. */
+interface AppParts {
+  acceptor: Acceptor;
+  readiness: () => Readiness;
+  recording: RecordingParts;
+  access: AccessControl;
+  metrics: RequestMetrics;
+  profiles: EndpointProfileStore;
+}
+
+/**
+ * The HTTP app's dependencies over an acceptor: the two ingest pipelines (legacy and
+ * Pinpoint-native, sharing one byte budget), CORS, limits, the recorder, the access checks and the
+ * request metrics.
+ */
+function appDeps(config: Config, logger: Logger, parts: AppParts): AppDeps {
+  const { acceptor, readiness, recording, access, metrics, profiles } = parts;
+  const { inflatedBodyLimit } = config.http;
+  const budget = createByteBudget(WORK_BUDGET_BYTES);
+  const ingest = createIngest({ validator: createLegacyValidator(), inflatedBodyLimit, acceptor, budget });
+  const pinpoint = createPinpointIngest({
+    checkEvents: createEventsRequestChecker(),
+    checkEndpoint: createEndpointRequestChecker(),
+    profiles,
+    acceptor,
+    inflatedBodyLimit,
+    budget,
+  });
   const { corsOrigins, bodyLimit, maxConcurrentUploads, requestTimeoutMs, headersTimeoutMs } = config.http;
   const { recorder } = recording;
-  return { ingest, cors: createCors(corsOrigins), bodyLimit, maxConcurrentUploads, requestTimeoutMs, headersTimeoutMs, logger, now: Date.now, readiness, recorder, access, metrics };
+  return { ingest, pinpoint, cors: createCors(corsOrigins), bodyLimit, maxConcurrentUploads, requestTimeoutMs, headersTimeoutMs, logger, now: Date.now, readiness, recorder, access, metrics };
 }
 
 /**
@@ -69,14 +92,16 @@ export function createDeps(config: Config, logger: Logger, options: DepsOptions 
     const metrics = createServiceMetrics(sinkNames(config));
     const durable = composeDurable(config, logger, options.credentials, metrics.delivery);
     const recording = composeRecording(config.recording, logger);
+    const profiles = openEndpointProfileStore(config, logger);
     return {
-      app: appDeps(config, logger, durable.acceptor, durable.readiness, recording, access, metrics.requests),
+      app: appDeps(config, logger, { acceptor: durable.acceptor, readiness: durable.readiness, recording, access, metrics: metrics.requests, profiles }),
       spool: durable.spool,
       delivery: durable.delivery,
       metrics,
       observability: composeObservability(config, metrics, { readiness: durable.readiness, durable: durable.sources, recorder: recording.recorder }),
       close: async (graceMs = 0) => {
         await Promise.all([durable.close(graceMs), recording.close(graceMs)]);
+        profiles.close();
       },
     };
   }
@@ -84,12 +109,14 @@ export function createDeps(config: Config, logger: Logger, options: DepsOptions 
   const metrics = createServiceMetrics([]);
   const upstream = composeUpstream(config, logger, options.credentials, metrics.delivery);
   const recording = composeRecording(config.recording, logger);
+  const profiles = openEndpointProfileStore(config, logger);
   return {
-    app: appDeps(config, logger, upstream.acceptor, upstream.readiness, recording, access, metrics.requests),
+    app: appDeps(config, logger, { acceptor: upstream.acceptor, readiness: upstream.readiness, recording, access, metrics: metrics.requests, profiles }),
     metrics,
     observability: composeObservability(config, metrics, { readiness: upstream.readiness, durable: undefined, recorder: recording.recorder }),
     close: async (graceMs = 0) => {
       await Promise.all([upstream.close(), recording.close(graceMs)]);
+      profiles.close();
     },
   };
 }

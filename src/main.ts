@@ -6,6 +6,7 @@ import { createDeps } from './deps';
 import { eventStorePath } from './local-store/event-store';
 import { createLogger, type LogFields } from './logger';
 import { spoolPath } from './spool/spool-database';
+import { endpointStorePath } from './endpoint-profiles/sqlite-endpoint-profile-store';
 import { nameDamagedFile } from './sqlite-file';
 import { errorCode } from './storage-error';
 
@@ -21,6 +22,7 @@ function startFailure(err: unknown, dataDir: string): LogFields {
     : nameDamagedFile(err, [
         { file: spoolPath(dataDir), kind: 'spool' },
         { file: eventStorePath(dataDir), kind: 'local store' },
+        { file: endpointStorePath(dataDir), kind: 'endpoint store' },
       ]);
   const code = errorCode(error);
   const file = (error as { path?: unknown } | null)?.path;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { errorFields } from './error-fields';
 
 /** Which database file a message is about, as operators know it. */
-export type StorageKind = 'spool' | 'local store';
+export type StorageKind = 'spool' | 'local store' | 'endpoint store';
 
 /** The `code` of an error, when it has a string one (errno codes, SQLite result codes). */
 export function errorCode(err: unknown): string | undefined {

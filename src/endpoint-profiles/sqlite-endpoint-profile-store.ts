@@ -44,7 +44,7 @@ INSERT OR IGNORE INTO endpoint_totals (only_row, stored_bytes) VALUES (1, 0);
  */
 export function openSqliteEndpointProfileStore(file: string, options: { maxBytes: number }): EndpointProfileStore {
   const db = openDatabaseFile(file, {
-    kind: 'local store',
+    kind: 'endpoint store',
     schema: SCHEMA,
     readonly: false,
     setUp: (connection) => {

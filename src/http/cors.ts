@@ -1,5 +1,10 @@
-/** The headers aws-sdk-js and the JS library send from browsers (legacy-clients.md §7.9). */
+/**
+ * The headers browser clients send: aws-sdk-js and the Mobile Analytics JS library on the legacy
+ * route, aws-sdk-js v3 (`amz-sdk-*`) and Amplify JS on the Pinpoint routes.
+ */
 const ALLOWED_HEADERS = [
+  'amz-sdk-invocation-id',
+  'amz-sdk-request',
   'authorization',
   'content-type',
   'content-encoding',
@@ -16,8 +21,8 @@ const ALLOWED_HEADERS = [
 export interface Cors {
   /** Headers to add to any answer for this Origin (none when the origin is not allowed). */
   responseHeaders(origin: string | undefined): Record<string, string>;
-  /** Headers for a preflight `OPTIONS`, or undefined when the origin is not allowed. */
-  preflightHeaders(origin: string | undefined): Record<string, string> | undefined;
+  /** Headers for a preflight `OPTIONS` of a path allowing `methods`, or undefined when the origin is not allowed. */
+  preflightHeaders(origin: string | undefined, methods: string): Record<string, string> | undefined;
 }
 
 /**
@@ -44,12 +49,12 @@ export function createCors(allowed: '*' | readonly string[]): Cors {
   };
   return {
     responseHeaders,
-    preflightHeaders(origin) {
+    preflightHeaders(origin, methods) {
       const base = responseHeaders(origin);
       if (!base['Access-Control-Allow-Origin']) return undefined;
       return {
         ...base,
-        'Access-Control-Allow-Methods': 'POST, OPTIONS',
+        'Access-Control-Allow-Methods': methods,
         'Access-Control-Allow-Headers': ALLOWED_HEADERS,
         'Access-Control-Max-Age': '86400',
       };

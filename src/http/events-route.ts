@@ -5,22 +5,23 @@ import { detectClientSdk } from '../legacy/client-sdk';
 import type { ClientSdk } from '../legacy/types';
 import type { Logger } from '../logger';
 import type { RequestMetrics } from '../metrics/request-metrics';
-import { errorFields } from '../error-fields';
-import { createLogThrottle, type LogThrottle } from '../log-throttle';
 import type { Ingest } from '../pipeline/ingest';
-import { PayloadTooLargeError, ProxyError, RetryLaterError } from '../errors';
+import { PayloadTooLargeError } from '../errors';
 import type { Recorder } from '../recording/recorder';
 import type { Cors } from './cors';
 import { toLegacyResponse } from './legacy-response';
+import { header } from './headers';
 import { readBody } from './read-body';
+import { createRequestLog } from './request-log';
+import type { UploadSlots } from './upload-slots';
 
 /** What the events route needs. */
 export interface EventsRouteDeps {
   ingest: Ingest;
   cors: Cors;
   bodyLimit: number;
-  /** Requests being received or worked on at once; beyond it, "retry later" without reading the body. */
-  maxConcurrentUploads: number;
+  /** Requests being received or worked on at once, shared with the Pinpoint route; none free: "retry later" without reading the body. */
+  uploads: UploadSlots;
   logger: Logger;
   /** Unix ms clock, injectable for tests. */
   now: () => number;
@@ -32,27 +33,9 @@ export interface EventsRouteDeps {
   metrics: RequestMetrics;
 }
 
-function header(request: IncomingMessage, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /** A handler on Node's own request and response, so it runs with or without Express. */
 export type EventsHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
-
-/** How often a repeating warning (retry later, an unexpected error) is written in full, ms. */
-const WARNING_INTERVAL_MS = 10_000;
-
-/** More uploads than `MAX_CONCURRENT_UPLOADS` are in work: retry later, counted apart from a full spool. */
-class TooManyUploadsError extends RetryLaterError {
-  constructor(limit: number) {
-    super(`More than ${limit} requests are being received; retry later.`);
-  }
-
-  override get reason(): string {
-    return 'too_many_uploads';
-  }
-}
 
 /**
  * `POST /2014-06-05/events`: the legacy PutEvents. Reads the raw body itself (no body-parser:
@@ -66,9 +49,8 @@ class TooManyUploadsError extends RetryLaterError {
  * (its body as read, by reference) goes to the recorder, which queues it.
  */
 export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
-  const { ingest, cors, bodyLimit, maxConcurrentUploads, logger, now, recorder, access, metrics } = deps;
+  const { ingest, cors, bodyLimit, uploads, logger, now, recorder, access, metrics } = deps;
   const log = createRequestLog(logger);
-  let uploads = 0;
   return async (request, response) => {
     const started = performance.now();
     const requestId = randomUUID();
@@ -79,10 +61,10 @@ export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
     // recording keeps the same time, so what a replay's dry run maps from it is what ingest mapped.
     let receivedAt = now();
     let body: Buffer | null = null;
-    const admitted = uploads < maxConcurrentUploads;
-    if (admitted) uploads += 1;
+    let admitted = false;
     try {
-      if (!admitted) throw new TooManyUploadsError(maxConcurrentUploads);
+      uploads.take();
+      admitted = true;
       const checkBody = access.admit({ method: request.method ?? 'POST', url: request.url ?? '', headers: request.headers });
       // A client waiting for `100 Continue` (see server.ts) is asked for its body only now, and
       // not when it declared more than the limit: `readBody` refuses that without reading.
@@ -103,7 +85,7 @@ export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
     } catch (err: unknown) {
       outcome = err;
     } finally {
-      if (admitted) uploads -= 1;
+      if (admitted) uploads.release();
     }
     const answer = toLegacyResponse(outcome, sdk.kind);
     const headers: Record<string, string> = {
@@ -127,7 +109,7 @@ export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
       requestId,
       clientKind: sdk.kind,
     });
-    log({ requestId, status: answer.status, sdk, events, started, outcome });
+    log({ requestId, status: answer.status, clientKind: sdk.kind, events, started, outcome });
     metrics.answered({
       status: answer.status,
       clientKind: sdk.kind,
@@ -136,48 +118,5 @@ export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
       events,
       outcome,
     });
-  };
-}
-
-interface RequestLogEntry {
-  requestId: string;
-  status: number;
-  sdk: ClientSdk;
-  events: number;
-  started: number;
-  outcome: unknown;
-}
-
-/**
- * One line per request at info (never payloads or device ids). Conditions that can repeat for
- * every request are also warned about, without stacks and at a bounded rate with counts: "retry
- * later" (a full or unwritable spool, a refusing destination in upstream mode); an unexpected
- * error, our own bug, is logged at error with its stack, also at a bounded rate.
- */
-function createRequestLog(logger: Logger): (entry: RequestLogEntry) => void {
-  const retryLater: LogThrottle = createLogThrottle(logger, 'warn', 'answering retry later', WARNING_INTERVAL_MS);
-  const unexpected: LogThrottle = createLogThrottle(logger, 'warn', 'unexpected error answered as retry later', WARNING_INTERVAL_MS);
-  return (entry) => {
-    const fields = {
-      requestId: entry.requestId,
-      status: entry.status,
-      clientKind: entry.sdk.kind,
-      events: entry.events,
-      latencyMs: Math.round((performance.now() - entry.started) * 10) / 10,
-    };
-    const { outcome } = entry;
-    if (outcome === 'accepted') {
-      logger.info('request', fields);
-      return;
-    }
-    if (outcome instanceof ProxyError) {
-      logger.info('request', { ...fields, error: outcome.code, reason: outcome.message });
-      if (outcome instanceof RetryLaterError) retryLater.note({ reason: outcome.message, cause: outcome.cause === undefined ? undefined : errorFields(outcome.cause).code });
-      return;
-    }
-    const err = outcome instanceof Error ? outcome : new Error(String(outcome));
-    logger.info('request', { ...fields, error: 'InternalError' });
-    if (unexpected.total() === 0 || logger.isDebugEnabled()) logger.error('unexpected error', { error: err.name, reason: err.message, stack: err.stack });
-    unexpected.note({ error: err.name, reason: err.message });
   };
 }

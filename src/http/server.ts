@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Express } from 'express';
 import type { EventsHandler } from './events-route';
+import { PINPOINT_PATH_PREFIX } from './pinpoint-paths';
+import type { PinpointHandler } from './pinpoint-route';
 
 /** The legacy PutEvents path; the only route legacy clients call. */
 export const EVENTS_PATH = '/2014-06-05/events';
@@ -18,13 +20,33 @@ export interface ServerLimits {
 /** Longer than a load balancer's idle timeout (ALB: 60 s), so the proxy never closes a kept-alive connection first. */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
+/** The handlers that read request bodies themselves, on Node's own request and response. */
+export interface IngestHandlers {
+  /** `POST /2014-06-05/events`. */
+  events: EventsHandler;
+  /** Everything under `/v1/apps/` but CORS preflights. */
+  pinpoint: PinpointHandler;
+}
+
 function isEventsRequest(request: IncomingMessage): boolean {
   return request.method === 'POST' && (request.url === EVENTS_PATH || request.url?.startsWith(`${EVENTS_PATH}?`) === true);
 }
 
+function isPinpointRequest(request: IncomingMessage): boolean {
+  return request.method !== 'OPTIONS' && request.url?.startsWith(PINPOINT_PATH_PREFIX) === true;
+}
+
+/** The lean handler for a request, or undefined when Express serves it. */
+function ingestHandlerOf(request: IncomingMessage, handlers: IngestHandlers): EventsHandler | PinpointHandler | undefined {
+  if (isEventsRequest(request)) return handlers.events;
+  if (isPinpointRequest(request)) return handlers.pinpoint;
+  return undefined;
+}
+
 /**
- * The HTTP server: `POST /2014-06-05/events` goes straight to its handler on Node's own
- * request/response, everything else (health, readiness, CORS preflight, 404s) to Express.
+ * The HTTP server: `POST /2014-06-05/events` and the Pinpoint API under `/v1/apps/` go straight to
+ * their handlers on Node's own request/response, everything else (health, readiness, CORS
+ * preflights, 404s) to Express.
  * Express's per-request work (router walk, request/response prototype swap) costs about as much
  * as the whole ingest, and the hot path needs none of it (see README, Performance).
  *
@@ -34,10 +56,11 @@ function isEventsRequest(request: IncomingMessage): boolean {
  * head passed its checks: one refused (a body over the limit, too many uploads, the access checks)
  * never sends the body.
  */
-export function createHttpServer(app: Express, events: EventsHandler, limits: ServerLimits): Server {
+export function createHttpServer(app: Express, handlers: IngestHandlers, limits: ServerLimits): Server {
   const route = (request: IncomingMessage, response: ServerResponse): void => {
-    if (isEventsRequest(request)) {
-      void events(request, response);
+    const handler = ingestHandlerOf(request, handlers);
+    if (handler) {
+      void handler(request, response);
       return;
     }
     app(request, response);
@@ -52,9 +75,9 @@ export function createHttpServer(app: Express, events: EventsHandler, limits: Se
     route,
   );
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
-    // The events handler asks for the body itself, once the request's head has passed its checks
-    // (size, uploads in flight, access): a refused client then never sends the body.
-    if (!isEventsRequest(request)) response.writeContinue();
+    // The ingest handlers ask for the body themselves, once the request's head has passed its
+    // checks (size, uploads in flight, access): a refused client then never sends the body.
+    if (!ingestHandlerOf(request, handlers)) response.writeContinue();
     route(request, response);
   });
   return server;

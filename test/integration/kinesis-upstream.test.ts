@@ -7,6 +7,7 @@ import { eventStreamRecordProblems } from '../support/delivery-oracle';
 import { FAKE_CREDENTIALS } from '../support/fake-credentials';
 import { startKinesalite, type Kinesalite } from '../support/kinesalite';
 import { SAMPLE_APP_ID, sampleClientContext, sampleEvents } from '../support/legacy-requests';
+import { makeTempDir } from '../support/temp-dir';
 
 const STREAM = 'pinpoint-events';
 const ENV_NAMES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
@@ -15,10 +16,12 @@ describe('SINK=kinesis, ACK_MODE=upstream, end to end', () => {
   let kinesalite: Kinesalite;
   const opened: Deps[] = [];
   const savedEnv = new Map<string, string | undefined>();
+  // Upstream mode keeps no spool, but the endpoint profiles live in DATA_DIR.
+  const temp = makeTempDir();
 
   const appFor = (streamName: string) => {
     const deps = createDeps(
-      loadConfig({ SINK: 'kinesis', KINESIS_STREAM: streamName, KINESIS_ENDPOINT: kinesalite.endpoint, ACK_MODE: 'upstream', LOG_LEVEL: 'silent' }),
+      loadConfig({ SINK: 'kinesis', KINESIS_STREAM: streamName, KINESIS_ENDPOINT: kinesalite.endpoint, ACK_MODE: 'upstream', LOG_LEVEL: 'silent', DATA_DIR: temp.dir }),
       silentLogger,
     );
     opened.push(deps);
@@ -37,6 +40,7 @@ describe('SINK=kinesis, ACK_MODE=upstream, end to end', () => {
   afterAll(async () => {
     await Promise.all(opened.map((deps) => deps.close()));
     await kinesalite.close();
+    temp.remove();
     for (const [name, value] of savedEnv) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;

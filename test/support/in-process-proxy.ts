@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config';
 import { createDeps, type Deps } from '../../src/deps';
 import { silentLogger, type Logger } from '../../src/logger';
 import { STAND_IN_CREDENTIALS, startPinpointStandIn, type PinpointStandIn } from './pinpoint-stand-in';
+import { makeTempDir } from './temp-dir';
 
 /** The real service listening on a loopback port inside the test process. */
 export interface InProcessProxy {
@@ -41,10 +42,20 @@ async function closeServer(server: Server): Promise<void> {
  * wires it (`loadConfig` + `createDeps`, then `composeAdmin` on the admin port when `env` names
  * `ADMIN_PORT`), signing with the stand-in's keys. Quiet, loopback only, us-east-1 and delivering
  * inline (the worker thread runs only from the build, and explicit credentials cannot cross to
- * it) unless `env` says otherwise; logs go to `logger`.
+ * it) unless `env` says otherwise; logs go to `logger`. Without a `DATA_DIR` in `env`, its files
+ * (the endpoint profiles, in either ack mode) go to a temporary directory removed on close.
  */
 export async function startInProcessProxy(env: Record<string, string>, logger: Logger = silentLogger): Promise<InProcessProxy> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', AWS_REGION: 'us-east-1', DELIVERY_THREAD: 'inline', ...env });
+  const temp = env['DATA_DIR'] === undefined ? makeTempDir('ma2pinpoint-proxy-') : undefined;
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    AWS_REGION: 'us-east-1',
+    DELIVERY_THREAD: 'inline',
+    ...(temp ? { DATA_DIR: temp.dir } : {}),
+    ...env,
+  });
   const deps = createDeps(config, logger, { credentials: { ...STAND_IN_CREDENTIALS } });
   const app = createApp(deps.app);
   const server = await listen(createServiceServer(deps.app), config.http.port, config.http.host);
@@ -62,6 +73,7 @@ export async function startInProcessProxy(env: Record<string, string>, logger: L
       await closeServer(server);
       await deps.close(graceMs);
       admin?.close();
+      temp?.remove();
     },
   };
 }

@@ -40,14 +40,14 @@ describe('createCors preflightHeaders', () => {
     ['list, disallowed Origin', list, 'https://evil.example'],
     ["'*', no Origin", createCors('*'), undefined],
   ])('is undefined for %s', (_label, cors, origin) => {
-    expect(cors.preflightHeaders(origin)).toBeUndefined();
+    expect(cors.preflightHeaders(origin, 'POST, OPTIONS')).toBeUndefined();
   });
 
   it.each<[string, ReturnType<typeof createCors>, string, string, string | undefined]>([
     ["'*'", createCors('*'), 'https://any.example', '*', undefined],
     ['list', list, 'https://app.example.com', 'https://app.example.com', 'Origin'],
   ])('for %s carries the origin, methods, allowed headers and max-age', (_label, cors, origin, allowOrigin, vary) => {
-    const headers = cors.preflightHeaders(origin);
+    const headers = cors.preflightHeaders(origin, 'POST, OPTIONS');
     expect(headers).toBeDefined();
     expect(headers?.['Access-Control-Allow-Origin']).toBe(allowOrigin);
     expect(headers?.['Vary']).toBe(vary);
@@ -56,6 +56,8 @@ describe('createCors preflightHeaders', () => {
   });
 
   it.each([
+    'amz-sdk-invocation-id',
+    'amz-sdk-request',
     'authorization',
     'content-type',
     'content-encoding',
@@ -67,7 +69,7 @@ describe('createCors preflightHeaders', () => {
     'x-amz-user-agent',
     'x-amz-target',
   ])('allows the %s header', (header) => {
-    const allowed = list.preflightHeaders('https://app.example.com')?.['Access-Control-Allow-Headers'] ?? '';
+    const allowed = list.preflightHeaders('https://app.example.com', 'POST, OPTIONS')?.['Access-Control-Allow-Headers'] ?? '';
     expect(allowed.split(',').map((h) => h.trim())).toContain(header);
   });
 });
