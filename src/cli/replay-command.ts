@@ -2,12 +2,12 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { toLegacyResponse } from '../http/legacy-response';
-import type { ClientKind } from '../legacy/types';
 import { createDryRun, type DryRunFormat } from '../replay/dry-run';
 import { createHttpSender, type SigningOptions } from '../replay/http-sender';
 import { replayRequests, scanReplayInput, type ReplayInput } from '../replay/replay-input';
 import { ReplayInputError } from '../replay/replay-input-error';
 import { createReplayPacer } from '../replay/replay-pacer';
+import type { ReplayClientKind } from '../replay/replay-request';
 import { runReplay } from '../replay/replay-runner';
 import { createSummaryCollector, replayExitCode, type ReplaySummary, type SummaryCollector } from '../replay/replay-summary';
 import type { ProgressStream } from './import-progress';
@@ -49,8 +49,21 @@ export interface ReplayCommandContext {
   readonly config: () => Config;
 }
 
-/** The order client kinds are listed in. */
-const CLIENT_KINDS: readonly ClientKind[] = ['android', 'ios', 'js', 'unknown'];
+/** The order client kinds are listed in: the legacy clients, the Pinpoint-native senders, then whoever else. */
+const CLIENT_KINDS: readonly ReplayClientKind[] = [
+  'android',
+  'ios',
+  'js',
+  'pinpoint-android',
+  'pinpoint-ios',
+  'amplify-js',
+  'amplify-android',
+  'amplify-swift',
+  'amplify-flutter',
+  'aws-sdk-js',
+  'aws-cli',
+  'unknown',
+];
 
 /** The summary: answers by status and client kind, then the slowest and the failed examples, then what was left out. */
 export function formatReplaySummary(summary: ReplaySummary, input: ReplayInput, timed: boolean): string[] {
@@ -65,7 +78,7 @@ export function formatReplaySummary(summary: ReplaySummary, input: ReplayInput, 
   const lines = [formatTable([['ANSWER', ...kinds, 'ALL'], ...rows], ['left', ...kinds.map(() => 'right' as const), 'right'])];
   lines.push('', `answered ${summary.expected} as expected: ${summary.answers - summary.unexpected} of ${summary.answers}`);
   if (summary.notSent > 0) lines.push(`${summary.notSent} not sent: the capture holds no body`);
-  if (input.otherHarEntries > 0) lines.push(`${input.otherHarEntries} HAR entries left out: not a POST to /2014-06-05/events`);
+  if (input.otherHarEntries > 0) lines.push(`${input.otherHarEntries} HAR entries left out: not a legacy or Pinpoint PutEvents, nor an UpdateEndpoint`);
   for (const source of input.cutOffLines) lines.push(`${source}: left out, the last line is cut off (no newline ends it and it is not JSON)`);
   if (timed && summary.slowest.length > 0) {
     lines.push('', 'slowest:', ...summary.slowest.map((a) => `  ${a.source}  ${a.status}  ${a.ms} ms`));
@@ -127,7 +140,7 @@ export async function runReplayCommand(options: ReplayCommandOptions, context: R
     return 1;
   }
   if (input.requests === 0) {
-    io.err(`no legacy PutEvents requests found in ${options.paths.join(', ')}`);
+    io.err(`no requests to replay (legacy or Pinpoint PutEvents, UpdateEndpoint) found in ${options.paths.join(', ')}`);
     return 1;
   }
   const collector = createSummaryCollector(options.expect);

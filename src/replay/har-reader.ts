@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { replayCallOf } from './replay-call';
 import { ReplayInputError } from './replay-input-error';
 import type { ReplayRequest } from './replay-request';
 
@@ -9,10 +10,7 @@ import type { ReplayRequest } from './replay-request';
  */
 export const MAX_HAR_BYTES = 200 * 1024 * 1024;
 
-/** The legacy PutEvents path; a request is taken when its URL's path ends with it. */
-const PUT_EVENTS_PATH = '/2014-06-05/events';
-
-/** The requests of a HAR file, and how many of its entries were not legacy PutEvents requests. */
+/** The requests of a HAR file, and how many of its entries were not calls replay sends. */
 export interface HarRequests {
   requests: ReplayRequest[];
   /** Entries left out: other methods and URLs (pages, scripts, CORS preflights, other APIs). */
@@ -83,12 +81,13 @@ function pathAndQuery(url: string): string {
   return `${parsed.pathname}${parsed.search}`;
 }
 
-/** The replay request of one entry, or undefined when it is not a legacy PutEvents request. */
+/** The replay request of one entry, or undefined when it is not a call replay sends (`replayCallOf`). */
 function entryRequest(entry: HarEntry, source: string): ReplayRequest | undefined {
   const request = entry.request;
-  if (request === undefined || request.method !== 'POST' || typeof request.url !== 'string') return undefined;
+  if (request === undefined || typeof request.method !== 'string' || typeof request.url !== 'string') return undefined;
+  const { method } = request;
   const url = pathAndQuery(request.url);
-  if (!url.split('?')[0]?.endsWith(PUT_EVENTS_PATH)) return undefined;
+  if (replayCallOf(method, url) === undefined) return undefined;
   const time = typeof entry.startedDateTime === 'string' ? Date.parse(entry.startedDateTime) : Number.NaN;
   if (Number.isNaN(time)) throw new ReplayInputError(`${source}: startedDateTime is not a date`);
   const headers = harHeaders(request.headers, source);
@@ -97,7 +96,7 @@ function entryRequest(entry: HarEntry, source: string): ReplayRequest | undefine
   return {
     source,
     time,
-    method: 'POST',
+    method,
     url,
     headers,
     body,
@@ -108,11 +107,14 @@ function entryRequest(entry: HarEntry, source: string): ReplayRequest | undefine
 
 /**
  * Reads a HAR file (HTTP Archive 1.2, as browser devtools, mitmproxy and Charles export it) and
- * takes its legacy PutEvents requests: POSTs whose URL path ends with `/2014-06-05/events`, in
- * the order of `log.entries`. Fields read: `startedDateTime`, `request.method`, `request.url`
- * (its path and query), `request.headers`, `request.postData.text` and `.encoding`, and
- * `response.status`. Throws a `ReplayInputError` for a file over `maxBytes`, that is not JSON or
- * has no `log.entries`, or whose PutEvents entries lack those fields.
+ * takes the calls replay sends (`replayCallOf`: legacy PutEvents, `POST …/2014-06-05/events`;
+ * Pinpoint PutEvents, `POST …/v1/apps/{id}/events` and its `…/events/legacy` beacon;
+ * UpdateEndpoint, `PUT …/v1/apps/{id}/endpoints/{id}`), in the order of `log.entries`. A beacon's
+ * URL keeps the presigned query it was captured with, as other entries keep their recorded
+ * Authorization header: `--sign` replaces either. Fields read: `startedDateTime`,
+ * `request.method`, `request.url` (its path and query), `request.headers`, `request.postData.text`
+ * and `.encoding`, and `response.status`. Throws a `ReplayInputError` for a file over `maxBytes`,
+ * that is not JSON or has no `log.entries`, or whose calls lack those fields.
  */
 export async function readHar(file: string, maxBytes = MAX_HAR_BYTES): Promise<HarRequests> {
   const { size } = await stat(file);

@@ -1,9 +1,9 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { ClientKind } from '../legacy/types';
 import { outgoingHeaders } from './outgoing-headers';
 import type { ReplayAnswer } from './replay-answer';
-import { signRequest, type SigningCredentials } from './request-signer';
+import type { ReplayClientKind } from './replay-request';
+import { signingServiceOf, signRequest, type SigningCredentials } from './request-signer';
 
 /** How long one request may take, connecting to the answer's end, before it counts as an error. */
 export const REQUEST_TIMEOUT_MS = 30_000;
@@ -32,7 +32,7 @@ export interface HttpSenderOptions {
 /** A request to send: a recorded request that has a body. */
 export interface SendableRequest {
   readonly source: string;
-  readonly clientKind: ClientKind;
+  readonly clientKind: ReplayClientKind;
   readonly method: string;
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
@@ -73,7 +73,8 @@ function readAnswer(response: IncomingMessage): Promise<{ status: number; detail
 
 /**
  * An HTTP(S) sender over one keep-alive agent: each request goes out with its recorded method,
- * headers (see `outgoingHeaders`) and body bytes, signed again when `sign` is set. A connection
+ * headers (see `outgoingHeaders`) and body bytes, signed again when `sign` is set, for the service
+ * of the call it makes (`signingServiceOf`: Pinpoint's or Mobile Analytics'). A connection
  * error or a request that takes longer than `timeoutMs` is an `'error'` answer naming the cause.
  */
 export function createHttpSender(options: HttpSenderOptions): HttpSender {
@@ -85,7 +86,8 @@ export function createHttpSender(options: HttpSenderOptions): HttpSender {
     const path = targetPath(target, request.url);
     const headers = outgoingHeaders(request.headers, target.host, request.body);
     if (!options.sign) return { path, headers };
-    return signRequest({ method: request.method, path, headers, body: request.body }, options.sign.region, await options.sign.credentials(), options.now());
+    const scope = { region: options.sign.region, service: signingServiceOf(request.method, request.url) };
+    return signRequest({ method: request.method, path, headers, body: request.body }, scope, await options.sign.credentials(), options.now());
   };
   return {
     async send(request) {

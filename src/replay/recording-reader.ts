@@ -1,10 +1,9 @@
 import { createReadStream } from 'node:fs';
 import type { ValidateFunction } from 'ajv';
-import type { ClientKind } from '../legacy/types';
 import { RECORDING_VERSION, type RecordingLine } from '../recording/recording-line';
 import { createStrictAjv, loadSchema } from '../schemas';
 import { ReplayInputError } from './replay-input-error';
-import type { ReplayRequest } from './replay-request';
+import type { ReplayClientKind, ReplayRequest } from './replay-request';
 
 /**
  * The longest recording line read. A line holds one request, its body base64 (4/3 of its bytes):
@@ -129,7 +128,7 @@ export async function* readRecording(file: string, notes: RecordingNotes = {}): 
       headers: recorded.headers,
       body: recorded.body === null ? null : Buffer.from(recorded.body, 'base64'),
       recordedStatus: recorded.status,
-      clientKind: recorded.clientKind as ClientKind,
+      clientKind: recorded.clientKind as ReplayClientKind,
     };
   }
 }

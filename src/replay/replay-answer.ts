@@ -1,9 +1,9 @@
-import type { ClientKind } from '../legacy/types';
+import type { ReplayClientKind } from './replay-request';
 
 /** What a replayed (or dry-run) request was answered. */
 export interface ReplayAnswer {
   readonly source: string;
-  readonly clientKind: ClientKind;
+  readonly clientKind: ReplayClientKind;
   /** The HTTP status, or `'error'` when no answer came (connection refused or reset, timeout). */
   readonly status: number | 'error';
   /** From sending the request to the answer's end, ms (0 in a dry run). */

@@ -20,7 +20,7 @@ export interface ReplayInput {
   readonly files: readonly ReplayFile[];
   /** Requests in all files. */
   readonly requests: number;
-  /** HAR entries that are not legacy PutEvents requests, left out. */
+  /** HAR entries that are not calls replay sends (pages, preflights, GETs, other APIs), left out. */
   readonly otherHarEntries: number;
   /** Recording lines cut off at the end of their file (being written, or the recorder stopped), left out. */
   readonly cutOffLines: readonly string[];

@@ -1,4 +1,5 @@
 import type { ReplayAnswer } from './replay-answer';
+import { endpointKeysOf } from './endpoint-order';
 import type { SendableRequest } from './http-sender';
 import type { ReplayPacer } from './replay-pacer';
 import { clientKindOf, type ReplayRequest } from './replay-request';
@@ -17,13 +18,19 @@ export interface ReplayRunOptions {
 
 /**
  * Sends the requests in order, each when the pacer lets it start and a slot is free
- * (`concurrency` in flight at most), and reports every answer. Requests are pulled from the
- * input only as slots free up, so memory holds at most `concurrency` requests however long the
- * recording. Resolves when every answer is in; an input that fails part way rejects once the
- * requests already sent are answered.
+ * (`concurrency` in flight at most), and reports every answer. Requests start in input order;
+ * answers may come in any order, except for a Pinpoint endpoint's requests (`endpointKeysOf`): a
+ * request about an endpoint that a request in flight is about waits for that one's answer (and
+ * the requests after it wait with it, so starts stay in input order), so an UpdateEndpoint is
+ * answered before the PutEvents after it start. Requests are pulled from the input only as slots
+ * free up, so memory holds at most `concurrency` requests however long the recording. Resolves
+ * when every answer is in; an input that fails part way rejects once the requests already sent
+ * are answered.
  */
 export async function runReplay(requests: AsyncIterable<ReplayRequest>, options: ReplayRunOptions): Promise<void> {
   const inFlight = new Set<Promise<void>>();
+  /** The last request started for each endpoint key, while it is in flight. */
+  const inFlightByEndpoint = new Map<string, Promise<void>>();
   try {
     for await (const request of requests) {
       const { body } = request;
@@ -31,13 +38,19 @@ export async function runReplay(requests: AsyncIterable<ReplayRequest>, options:
         options.onNotSent(request);
         continue;
       }
+      const endpoints = await endpointKeysOf(request);
+      await Promise.all(endpoints.flatMap((key) => inFlightByEndpoint.get(key) ?? []));
       while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
       await options.pacer.next(request.time);
       const sending: Promise<void> = options
         .send({ source: request.source, clientKind: clientKindOf(request), method: request.method, url: request.url, headers: request.headers, body })
         .then(options.onAnswer)
-        .finally(() => inFlight.delete(sending));
+        .finally(() => {
+          inFlight.delete(sending);
+          for (const key of endpoints) if (inFlightByEndpoint.get(key) === sending) inFlightByEndpoint.delete(key);
+        });
       inFlight.add(sending);
+      for (const key of endpoints) inFlightByEndpoint.set(key, sending);
     }
   } finally {
     // Also when the input fails part way: the answers of what was sent are still counted.

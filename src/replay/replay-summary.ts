@@ -1,6 +1,5 @@
-import type { ClientKind } from '../legacy/types';
 import type { ReplayAnswer } from './replay-answer';
-import type { ReplayRequest } from './replay-request';
+import type { ReplayClientKind, ReplayRequest } from './replay-request';
 
 /** How many failed answers and requests not sent the summary names. */
 export const SUMMARY_EXAMPLES = 10;
@@ -19,7 +18,7 @@ export interface ReplaySummary {
   /** The status every answer should have. */
   readonly expected: number;
   /** Answers by status (`'error'` for no answer), then by client kind. */
-  readonly counts: ReadonlyMap<number | 'error', ReadonlyMap<ClientKind, number>>;
+  readonly counts: ReadonlyMap<number | 'error', ReadonlyMap<ReplayClientKind, number>>;
   readonly answers: number;
   /** Answers that were not the expected status, network errors included. */
   readonly unexpected: number;
@@ -39,9 +38,9 @@ export interface SummaryCollector {
   summary: () => ReplaySummary;
 }
 
-/** A collector for answers expected to be `expected` (202 for a legacy PutEvents). */
+/** A collector for answers expected to be `expected` (202 for every call replay sends: PutEvents, legacy or Pinpoint, and UpdateEndpoint). */
 export function createSummaryCollector(expected: number): SummaryCollector {
-  const counts = new Map<number | 'error', Map<ClientKind, number>>();
+  const counts = new Map<number | 'error', Map<ReplayClientKind, number>>();
   let answers = 0;
   let unexpected = 0;
   let notSent = 0;
@@ -51,7 +50,7 @@ export function createSummaryCollector(expected: number): SummaryCollector {
   return {
     add(answer) {
       answers += 1;
-      const byKind = counts.get(answer.status) ?? new Map<ClientKind, number>();
+      const byKind = counts.get(answer.status) ?? new Map<ReplayClientKind, number>();
       counts.set(answer.status, byKind);
       byKind.set(answer.clientKind, (byKind.get(answer.clientKind) ?? 0) + 1);
       if (answer.status !== expected) {

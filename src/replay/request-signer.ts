@@ -1,4 +1,6 @@
 import aws4 from 'aws4';
+import { recordableUrl } from '../recording/recording-line';
+import { isPinpointCall, replayCallOf } from './replay-call';
 
 /** AWS credentials as the standard chain resolves them. */
 export interface SigningCredentials {
@@ -8,7 +10,10 @@ export interface SigningCredentials {
 }
 
 /** The SigV4 service legacy Mobile Analytics requests are signed for. */
-export const SIGNING_SERVICE = 'mobileanalytics';
+export const LEGACY_SIGNING_SERVICE = 'mobileanalytics';
+
+/** The SigV4 service Pinpoint API requests are signed for (the Pinpoint model's signing name). */
+export const PINPOINT_SIGNING_SERVICE = 'mobiletargeting';
 
 /** Headers of the recorded signature, replaced by the new one (a stale date or token would void it). */
 const SIGNATURE_HEADERS = new Set(['authorization', 'x-amz-date', 'x-amz-security-token']);
@@ -16,6 +21,16 @@ const SIGNATURE_HEADERS = new Set(['authorization', 'x-amz-date', 'x-amz-securit
 /** `YYYYMMDDTHHMMSSZ`, SigV4's `X-Amz-Date`. */
 export function amzDate(unixMs: number): string {
   return new Date(unixMs).toISOString().replace(/[-:]|\.\d{3}/g, '');
+}
+
+/**
+ * The service a request is signed for: `mobiletargeting` for a Pinpoint call, `mobileanalytics`
+ * for a legacy PutEvents (and for a request replay does not know, as every request was signed
+ * before replay knew Pinpoint calls).
+ */
+export function signingServiceOf(method: string, url: string): string {
+  const call = replayCallOf(method, url);
+  return call !== undefined && isPinpointCall(call) ? PINPOINT_SIGNING_SERVICE : LEGACY_SIGNING_SERVICE;
 }
 
 /** What to sign: the request as it will be sent (headers with `host` and `content-length`). */
@@ -27,15 +42,23 @@ export interface RequestToSign {
   readonly body: Buffer;
 }
 
+/** Where a signature is valid: the credential scope's region and service. */
+export interface SigningScope {
+  readonly region: string;
+  readonly service: string;
+}
+
 /**
- * Signs a request again with SigV4 for `mobileanalytics` in `region` (aws4), at `now`: the
- * recorded `Authorization`, `X-Amz-Date` and `X-Amz-Security-Token` are replaced, the session
- * token of temporary credentials added, and every other header sent is signed as it is
- * (aws4 leaves out only those a proxy may change, such as `user-agent`). Nothing else is added:
- * aws4 would otherwise invent a `Content-Type` for a body sent without one. Returns the headers
- * and the path (aws4 normalizes a query's encoding) to send.
+ * Signs a request again with SigV4 for `scope` (aws4), at `now`, always with an Authorization
+ * header: the recorded `Authorization`, `X-Amz-Date` and `X-Amz-Security-Token` are replaced, and
+ * the query parameters of a presigned request (a HAR capture of Amplify JS's sendBeacon still has
+ * them; a recording never does) are removed, so the request carries one signature, the new one.
+ * The session token of temporary credentials is added, and every other header sent is signed as
+ * it is (aws4 leaves out only those a proxy may change, such as `user-agent`). Nothing else is
+ * added: aws4 would otherwise invent a `Content-Type` for a body sent without one. Returns the
+ * headers and the path (aws4 normalizes a query's encoding) to send.
  */
-export function signRequest(request: RequestToSign, region: string, credentials: SigningCredentials, now: number): { path: string; headers: Record<string, string> } {
+export function signRequest(request: RequestToSign, scope: SigningScope, credentials: SigningCredentials, now: number): { path: string; headers: Record<string, string> } {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (!SIGNATURE_HEADERS.has(name.toLowerCase())) headers[name] = value;
@@ -43,11 +66,12 @@ export function signRequest(request: RequestToSign, region: string, credentials:
   const date = amzDate(now);
   headers['x-amz-date'] = date;
   if (credentials.sessionToken !== undefined) headers['x-amz-security-token'] = credentials.sessionToken;
+  const path = recordableUrl(request.path);
   const signer = new aws4.RequestSigner(
-    { method: request.method, host: headers['host'], path: request.path, headers, body: request.body, service: SIGNING_SERVICE, region, doNotModifyHeaders: true },
+    { method: request.method, host: headers['host'], path, headers, body: request.body, service: scope.service, region: scope.region, doNotModifyHeaders: true },
     credentials,
   );
   signer.datetime = date;
   const signed = signer.sign();
-  return { path: signed.path ?? request.path, headers: { ...headers, authorization: String(signed.headers?.['Authorization']) } };
+  return { path: signed.path ?? path, headers: { ...headers, authorization: String(signed.headers?.['Authorization']) } };
 }

@@ -172,7 +172,7 @@ describe('ma2pinpoint replay (in-process)', () => {
       err = [];
       const empty = writeRecording(temp.dir, 'empty.jsonl', []);
       expect(await runCli(['replay', empty, '--target', target], context())).toBe(1);
-      expect(err).toEqual([`no legacy PutEvents requests found in ${empty}`]);
+      expect(err).toEqual([`no requests to replay (legacy or Pinpoint PutEvents, UpdateEndpoint) found in ${empty}`]);
       expect(paths).toEqual([]);
     });
   });

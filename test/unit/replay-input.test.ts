@@ -1,6 +1,7 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import type { EventsRequest } from '@aws-sdk/client-pinpoint';
 import { android210, android223, android290 } from '../fixtures/clients/android';
 import { browserTextPlain } from '../fixtures/clients/aws-sdk-js';
 import { iosEarly, iosLater } from '../fixtures/clients/ios';
@@ -8,7 +9,7 @@ import { readHar } from '../../src/replay/har-reader';
 import { readRecording, type RecordingNotes } from '../../src/replay/recording-reader';
 import { detectFormat, replayRequests, scanReplayInput } from '../../src/replay/replay-input';
 import { ReplayInputError } from '../../src/replay/replay-input-error';
-import type { ReplayRequest } from '../../src/replay/replay-request';
+import { clientKindOf, type ReplayRequest } from '../../src/replay/replay-request';
 import { recordingLineOf, writeRecording } from '../support/recordings';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -28,16 +29,24 @@ function writeHar(dir: string, name: string, entries: unknown[]): string {
   return file;
 }
 
-/** A HAR entry of a POST to `url` with `postData` (left out when undefined). */
-function harEntry(url: string, postData: Record<string, unknown> | undefined, headers: Array<{ name: string; value: string }> = []): Record<string, unknown> {
+/** A HAR entry of a POST (or `method`) to `url` with `postData` (left out when undefined). */
+function harEntry(url: string, postData: Record<string, unknown> | undefined, headers: Array<{ name: string; value: string }> = [], method = 'POST'): Record<string, unknown> {
   return {
     startedDateTime: '2026-11-22T10:00:01.500Z',
-    request: { method: 'POST', url, httpVersion: 'HTTP/1.1', headers, cookies: [], queryString: [], headersSize: -1, bodySize: -1, ...(postData ? { postData } : {}) },
+    request: { method, url, httpVersion: 'HTTP/1.1', headers, cookies: [], queryString: [], headersSize: -1, bodySize: -1, ...(postData ? { postData } : {}) },
     response: { status: 202, statusText: 'Accepted', headers: [], content: { size: 0, mimeType: 'application/json' } },
   };
 }
 
 const EVENTS_URL = 'https://mobileanalytics.us-east-1.amazonaws.com/2014-06-05/events';
+const PINPOINT_APP = '0123456789abcdef0123456789abcdef';
+/** The endpoint of the Amplify JS fixtures (the HAR session and `pinpoint-requests/amplify-js-put-events.json`). */
+const AMPLIFY_ENDPOINT = '6f1c4e32-0a9b-4f7e-9b0d-2c1d3e4f5a6b';
+
+/** The Amplify JS PutEvents fixture: a session's start, a page view and its stop. */
+function amplifyJsPutEvents(): EventsRequest {
+  return JSON.parse(readFileSync(path.resolve(__dirname, '..', 'fixtures', 'pinpoint-requests', 'amplify-js-put-events.json'), 'utf8')) as EventsRequest;
+}
 
 describe('replay input: recordings', () => {
   let temp: ReturnType<typeof makeTempDir>;
@@ -162,6 +171,51 @@ describe('replay input: HAR files', () => {
     await expect(readHar(path.join(temp.dir, 'none.har'))).rejects.toThrow('none.har: not a HAR file: it has no log.entries list');
     const undated = writeHar(temp.dir, 'u.har', [{ ...harEntry(EVENTS_URL, { text: '{}' }), startedDateTime: 'yesterday' }]);
     await expect(readHar(undated)).rejects.toThrow(`${undated}#entries[0]: startedDateTime is not a date`);
+  });
+
+  it('takes the Pinpoint calls too, with their methods: PutEvents, its events/legacy beacon (presigned query kept), UpdateEndpoint; GetEndpoint and preflights left out', async () => {
+    const base = `https://pinpoint.us-east-1.amazonaws.com/v1/apps/${PINPOINT_APP}`;
+    const presigned = 'X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=ASIAX%2F20261122%2Fus-east-1%2Fmobiletargeting%2Faws4_request&X-Amz-Signature=00';
+    const file = writeHar(temp.dir, 'p.har', [
+      harEntry(`${base}/endpoints/ep-1`, { text: '{"Demographic":{"Platform":"web"}}' }, [], 'PUT'),
+      { startedDateTime: '2026-11-22T10:00:00Z', request: { method: 'GET', url: `${base}/endpoints/ep-1`, headers: [] } },
+      { startedDateTime: '2026-11-22T10:00:00Z', request: { method: 'OPTIONS', url: `${base}/events`, headers: [] } },
+      harEntry(`${base}/events`, { text: '{"BatchItem":{}}' }),
+      harEntry(`${base}/events/legacy?${presigned}`, { mimeType: 'text/plain;charset=UTF-8', text: '{"BatchItem":{}}' }),
+      harEntry(`${base}/endpoints/ep-1`, { text: '{}' }),
+    ]);
+    const { requests, otherEntries } = await readHar(file);
+    expect(otherEntries).toBe(3);
+    expect(requests.map((r) => [r.method, r.url])).toEqual([
+      ['PUT', `/v1/apps/${PINPOINT_APP}/endpoints/ep-1`],
+      ['POST', `/v1/apps/${PINPOINT_APP}/events`],
+      ['POST', `/v1/apps/${PINPOINT_APP}/events/legacy?${presigned}`],
+    ]);
+    expect(requests[0]?.body?.toString()).toBe('{"Demographic":{"Platform":"web"}}');
+  });
+
+  it('reads an Amplify JS browser session as Chrome exports it: UpdateEndpoint, then PutEvents, then the sendBeacon at the session\'s end', async () => {
+    const file = path.join(HAR_DIR, 'amplify-js-browser-session.har');
+    const { requests, otherEntries } = await readHar(file);
+    expect(otherEntries).toBe(3);
+    const base = `/v1/apps/${PINPOINT_APP}`;
+    const [update, putEvents, beacon] = requests;
+    expect(requests.map((r) => [r.method, r.url.split('?')[0], r.recordedStatus, clientKindOf(r)])).toEqual([
+      ['PUT', `${base}/endpoints/${AMPLIFY_ENDPOINT}`, 202, 'amplify-js'],
+      ['POST', `${base}/events`, 202, 'amplify-js'],
+      // sendBeacon cannot set headers: nothing but the browser's User-Agent names the sender.
+      ['POST', `${base}/events/legacy`, 202, 'unknown'],
+    ]);
+    expect(requests.map((r) => r.time)).toEqual([Date.parse('2026-05-01T09:59:59.500Z'), Date.parse('2026-05-01T10:00:10.080Z'), Date.parse('2026-05-01T10:05:00.050Z')]);
+    expect(Object.keys(update?.headers ?? {}).filter((name) => name.startsWith(':'))).toEqual([]);
+    expect(update?.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(update?.body?.toString() ?? '')).toEqual(expect.objectContaining({ Demographic: expect.objectContaining({ Platform: 'Linux x86_64' }) }));
+    expect(beacon?.headers['content-type']).toBe('text/plain;charset=UTF-8');
+    expect(beacon?.url).toMatch(/\?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=.*&X-Amz-Signature=c{64}$/);
+    // The two calls carry the fixture's session, its stop sent by the beacon.
+    const events = [putEvents, beacon].map((r) => (JSON.parse(r?.body?.toString() ?? '') as EventsRequest).BatchItem?.[AMPLIFY_ENDPOINT]?.Events);
+    expect(Object.keys(events[1] ?? {})).toHaveLength(1);
+    expect({ ...events[0], ...events[1] }).toEqual(amplifyJsPutEvents().BatchItem?.[AMPLIFY_ENDPOINT]?.Events);
   });
 
   it('reads the fixtures as their exporters wrote them: Chrome (HTTP/2, sanitized), mitmproxy (bodies decoded) and base64 bodies', async () => {

@@ -1,17 +1,21 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { android223 } from '../fixtures/clients/android';
 import { awsSdkJsLegacy } from '../fixtures/clients/aws-sdk-js';
+import { readHar } from '../../src/replay/har-reader';
 import { createHttpSender, type SendableRequest } from '../../src/replay/http-sender';
 import { outgoingHeaders } from '../../src/replay/outgoing-headers';
 import type { ReplayAnswer } from '../../src/replay/replay-answer';
 import { createReplayPacer } from '../../src/replay/replay-pacer';
-import type { ReplayRequest } from '../../src/replay/replay-request';
+import { clientKindOf, type ReplayRequest } from '../../src/replay/replay-request';
 import { runReplay } from '../../src/replay/replay-runner';
 import { createSummaryCollector, replayExitCode } from '../../src/replay/replay-summary';
 import { amzDate, signRequest } from '../../src/replay/request-signer';
 import { recordableHeaders } from '../../src/recording/recording-line';
+import { createSigV4Verifier, PINPOINT_SIGNING } from '../../src/access/sigv4-verifier';
 import { systemClock } from '../../src/clock';
 import { createFakeClock } from '../support/fake-clock';
 import { expectSignedBy, type ReceivedRequest } from '../support/sigv4-check';
@@ -54,6 +58,10 @@ function sendable(fixture = android223(), source = 'r.jsonl:1'): SendableRequest
 }
 
 const CREDENTIALS = { accessKeyId: 'AKIDREPLAY', secretAccessKey: 'replay-secret', sessionToken: 'replay-session-token' };
+
+/** The Chrome export of an Amplify JS session: UpdateEndpoint, PutEvents, the sendBeacon (presigned). */
+const AMPLIFY_SESSION_HAR = path.resolve(__dirname, '..', 'fixtures', 'har', 'amplify-js-browser-session.har');
+const PINPOINT_APP = '0123456789abcdef0123456789abcdef';
 
 describe('replay: the headers sent', () => {
   it('sends the recorded headers as recorded, except hop-by-hop and length headers, which are the new request\'s', () => {
@@ -138,13 +146,55 @@ describe('replay --sign', () => {
   it('signs every header it sends but those a proxy may change, and no token without one', () => {
     const signed = signRequest(
       { method: 'POST', path: '/2014-06-05/events', headers: { host: 'h', 'content-length': '2', 'x-amz-client-context': '{}', 'user-agent': 'ua', authorization: 'old', 'x-amz-security-token': 'old' }, body: Buffer.from('{}') },
-      'us-east-1',
+      { region: 'us-east-1', service: 'mobileanalytics' },
       { accessKeyId: 'AKID', secretAccessKey: 's' },
       0,
     );
     expect(signed.headers['x-amz-security-token']).toBeUndefined();
     expect(signed.headers['authorization']).toMatch(/^AWS4-HMAC-SHA256 Credential=AKID\/19700101\/us-east-1\/mobileanalytics\/aws4_request, SignedHeaders=content-length;host;x-amz-client-context;x-amz-date, Signature=[0-9a-f]{64}$/);
     expect(signed.path).toBe('/2014-06-05/events');
+  });
+});
+
+describe('replay --sign: Pinpoint calls', () => {
+  it('signs them again for mobiletargeting with an Authorization header; a HAR\'s presigned beacon loses its query credentials', async () => {
+    const target = await startTarget();
+    const now = Date.parse('2026-11-29T12:00:00.000Z');
+    const { requests } = await readHar(AMPLIFY_SESSION_HAR);
+    const sender = createHttpSender({ target: new URL(target.url), maxSockets: 1, now: () => now, sign: { region: 'us-east-1', credentials: async () => CREDENTIALS } });
+    try {
+      const fromHar = requests.map((request): SendableRequest => ({ ...request, clientKind: clientKindOf(request), body: request.body as Buffer }));
+      for (const request of [...fromHar, sendable(awsSdkJsLegacy())]) expect((await sender.send(request)).status).toBe(202);
+    } finally {
+      sender.close();
+      await target.close();
+    }
+    const [update, putEvents, beacon, legacy] = target.received as [ReceivedRequest, ReceivedRequest, ReceivedRequest, ReceivedRequest];
+    // The service's own check of Pinpoint signatures, with the replaying key allowed for the app.
+    const verify = createSigV4Verifier(new Map([[CREDENTIALS.accessKeyId, { secret: CREDENTIALS.secretAccessKey, appIds: new Set([PINPOINT_APP]) }]]), () => now, PINPOINT_SIGNING);
+    for (const got of [update, putEvents, beacon]) {
+      expect(() => verify({ method: got.method, url: got.url, headers: got.headers }, PINPOINT_APP)(got.body)).not.toThrow();
+      expectSignedBy(got, CREDENTIALS, 'us-east-1', 'mobiletargeting');
+      expect(got.headers['x-amz-security-token']).toBe(CREDENTIALS.sessionToken);
+      expect(got.headers['x-amz-date']).toBe(amzDate(now));
+    }
+    expect([update.method, update.url]).toEqual(['PUT', `/v1/apps/${PINPOINT_APP}/endpoints/6f1c4e32-0a9b-4f7e-9b0d-2c1d3e4f5a6b`]);
+    expect(beacon.url).toBe(`/v1/apps/${PINPOINT_APP}/events/legacy`);
+    expect(beacon.headers['authorization']).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDREPLAY\/20261129\/us-east-1\/mobiletargeting\/aws4_request, /);
+    expect(beacon.body).toEqual(requests[2]?.body);
+    expectSignedBy(legacy, CREDENTIALS, 'us-east-1', 'mobileanalytics');
+  });
+
+  it('removes every presigned query parameter, whatever its case or escaping, and keeps the others in order', () => {
+    const query = 'b=2&X-Amz-Algorithm=AWS4-HMAC-SHA256&x-amz-credential=ASIAX%2F20261122&X-Amz-Date=20261122T100000Z&X%2DAmz%2DExpires=60&X-Amz-Security-Token=t&X-Amz-SignedHeaders=host&X-Amz-Signature=00&a=1';
+    const signed = signRequest(
+      { method: 'POST', path: `/v1/apps/${PINPOINT_APP}/events/legacy?${query}`, headers: { host: 'h', 'content-length': '2' }, body: Buffer.from('{}') },
+      { region: 'us-east-1', service: 'mobiletargeting' },
+      { accessKeyId: 'AKID', secretAccessKey: 's' },
+      0,
+    );
+    expect(signed.path).toBe(`/v1/apps/${PINPOINT_APP}/events/legacy?b=2&a=1`);
+    expect(signed.headers['authorization']).toMatch(/^AWS4-HMAC-SHA256 Credential=AKID\/19700101\/us-east-1\/mobiletargeting\/aws4_request, SignedHeaders=content-length;host;x-amz-date, /);
   });
 });
 
@@ -181,6 +231,41 @@ describe('replay runner and summary', () => {
     expect(summary.slowest.map((a) => a.ms)).toEqual([6, 5, 4, 2, 1]);
     expect(summary.notSentExamples).toEqual([{ source: 'r.jsonl:3', reason: 'the capture holds no body' }]);
     expect(replayExitCode(summary)).toBe(1);
+  });
+
+  it('keeps each Pinpoint endpoint\'s order: a request waits for the answer of the one in flight for its endpoint, the others run alongside', async () => {
+    const app = `/v1/apps/${PINPOINT_APP}`;
+    const putEvents = (endpointIds: string[]): Buffer => Buffer.from(JSON.stringify({ BatchItem: Object.fromEntries(endpointIds.map((id) => [id, { Endpoint: {}, Events: {} }])) }));
+    const pinpoint = (i: number, method: string, url: string, body: Buffer, headers: Record<string, string> = {}): ReplayRequest => ({ source: `r.jsonl:${i}`, time: i, method, url, headers, body });
+    const log: string[] = [];
+    await runReplay(
+      requests([
+        pinpoint(1, 'PUT', `${app}/endpoints/a`, Buffer.from('{}')),
+        pinpoint(2, 'POST', `${app}/events`, putEvents(['b'])),
+        // gzip-encoded: its endpoints are read all the same.
+        pinpoint(3, 'POST', `${app}/events/legacy`, gzipSync(putEvents(['c', 'a'])), { 'content-encoding': 'gzip' }),
+        request(4),
+        pinpoint(5, 'POST', `${app}/events`, putEvents(['c'])),
+      ]),
+      {
+        concurrency: 8,
+        pacer: createReplayPacer({ retime: false }, systemClock),
+        send: async (r) => {
+          log.push(`start ${r.source}`);
+          await new Promise((resolve) => setTimeout(resolve, r.source.endsWith(':1') ? 40 : 10));
+          log.push(`end ${r.source}`);
+          return { source: r.source, clientKind: r.clientKind, status: 202, ms: 0 };
+        },
+        onAnswer: () => undefined,
+        onNotSent: () => undefined,
+      },
+    );
+    const at = (entry: string): number => log.indexOf(entry);
+    expect(log.filter((entry) => entry.startsWith('start'))).toEqual([1, 2, 3, 4, 5].map((i) => `start r.jsonl:${i}`));
+    expect(at('start r.jsonl:2')).toBeLessThan(at('end r.jsonl:1'));
+    expect(at('start r.jsonl:3')).toBeGreaterThan(at('end r.jsonl:1'));
+    expect(at('start r.jsonl:4')).toBeLessThan(at('end r.jsonl:3'));
+    expect(at('start r.jsonl:5')).toBeGreaterThan(at('end r.jsonl:3'));
   });
 
   it('exits 0 when every answer is the expected one, whatever it is, and 1 on a network error', () => {
