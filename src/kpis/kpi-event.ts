@@ -18,6 +18,7 @@ export const NO_CURRENCY = 'XXX';
  */
 export interface KpiEvent {
   readonly appId: string;
+  /** The device: the legacy `client_id`, or the endpoint id (BatchItem key) of a PutEvents event; never `User.UserId`. */
   readonly clientId: string;
   readonly eventType: string;
   /** UTC day number of the event's own timestamp (the device's clock, as the record has it). */
@@ -25,7 +26,11 @@ export interface KpiEvent {
   readonly metrics: Readonly<Record<string, number>>;
   /** Purchases only: the `_currency` attribute, `NO_CURRENCY` when absent. */
   readonly currency?: string;
-  /** `_session.stop` only: stop − start of the record's session, when both are known and stop ≥ start. */
+  /**
+   * `_session.stop` only: stop − start of the record's session, when both are known and stop ≥ start.
+   * Never the event's `Duration` (Pinpoint-native SDKs send one equal to stop − start, scripts may
+   * send another): event-stream records carry no duration, and live events count as their records.
+   */
   readonly sessionLengthMs?: number;
 }
 
