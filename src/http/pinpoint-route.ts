@@ -48,12 +48,12 @@ async function perform(
   contentEncoding: string | undefined,
   receivedAt: number,
   requestId: string,
-): Promise<{ answer: PinpointAnswer; events: number }> {
+): Promise<{ answer: PinpointAnswer; events: number; refusedEvents?: number }> {
   const { applicationId } = operation;
   switch (operation.name) {
     case 'PutEvents': {
-      const { response, events } = await pinpoint.putEvents({ applicationId, body, contentEncoding, receivedAt });
-      return { answer: jsonAnswer(202, response, requestId), events };
+      const { response, events, refusedEvents } = await pinpoint.putEvents({ applicationId, body, contentEncoding, receivedAt });
+      return { answer: jsonAnswer(202, response, requestId), events, refusedEvents };
     }
     case 'UpdateEndpoint':
       await pinpoint.updateEndpoint({ applicationId, endpointId: operation.endpointId, body, contentEncoding, receivedAt });
@@ -87,6 +87,7 @@ export function createPinpointHandler(deps: PinpointRouteDeps): PinpointHandler 
     let outcome: unknown = 'accepted';
     let answer: PinpointAnswer;
     let events = 0;
+    let refusedEvents: number | undefined;
     let receivedAt = now();
     let body: Buffer | null = null;
     let admitted = false;
@@ -102,7 +103,7 @@ export function createPinpointHandler(deps: PinpointRouteDeps): PinpointHandler 
       body = await readBody(request, PINPOINT_BODY_LIMIT);
       receivedAt = now();
       checkBody(body);
-      ({ answer, events } = await perform(pinpoint, operation, body, header(request, 'content-encoding'), receivedAt, requestId));
+      ({ answer, events, refusedEvents } = await perform(pinpoint, operation, body, header(request, 'content-encoding'), receivedAt, requestId));
     } catch (err: unknown) {
       outcome = err;
       answer = toPinpointAnswer(err, sender.kind, requestId);
@@ -121,7 +122,7 @@ export function createPinpointHandler(deps: PinpointRouteDeps): PinpointHandler 
     if (method !== 'GET') {
       recorder.record({ receivedAt, method, url, rawHeaders: request.rawHeaders, body, status: answer.status, requestId, clientKind: sender.kind });
     }
-    log({ requestId, ...(operation ? { operation: operation.name } : {}), status: answer.status, clientKind: sender.kind, events, started, outcome });
+    log({ requestId, ...(operation ? { operation: operation.name } : {}), status: answer.status, clientKind: sender.kind, events, refusedEvents, started, outcome });
     metrics.answered({
       status: answer.status,
       clientKind: sender.kind,

@@ -15,6 +15,8 @@ export interface RequestLogEntry {
   /** The Pinpoint API operation (`PutEvents`, `UpdateEndpoint`, `GetEndpoint`); absent on the legacy route. */
   operation?: string;
   events: number;
+  /** PutEvents: events its per-event checks refused (each answered 400 in its entry), when any. */
+  refusedEvents?: number | undefined;
   /** `performance.now()` when the request's handling began. */
   started: number;
   outcome: unknown;
@@ -39,6 +41,7 @@ export function createRequestLog(logger: Logger): RequestLog {
       status: entry.status,
       clientKind: entry.clientKind,
       events: entry.events,
+      ...(entry.refusedEvents ? { refusedEvents: entry.refusedEvents } : {}),
       latencyMs: Math.round((performance.now() - entry.started) * 10) / 10,
     };
     const { outcome } = entry;

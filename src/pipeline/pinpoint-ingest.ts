@@ -34,7 +34,7 @@ export interface PinpointIngestDeps {
 /** The Pinpoint-native calls, decoded, checked and taken; each throws a ProxyError when it cannot. */
 export interface PinpointIngest {
   /** PutEvents: stores (or, upstream, delivers) the events that pass the checks; the answer gives every id its entry. */
-  putEvents(request: PinpointBodyRequest): Promise<{ response: EventsResponse; events: number }>;
+  putEvents(request: PinpointBodyRequest): Promise<{ response: EventsResponse; events: number; refusedEvents: number }>;
   /** UpdateEndpoint: stores the endpoint profile (the latest `EffectiveDate` wins). */
   updateEndpoint(request: PinpointBodyRequest & { endpointId: string }): Promise<void>;
   /** GetEndpoint: the stored profile; a NotFoundError when none was stored. */
@@ -69,7 +69,7 @@ export function createPinpointIngest(deps: PinpointIngestDeps): PinpointIngest {
           .map(([endpointId]) => endpointId);
         await acceptor.acceptPinpoint({ applicationId, request: accepted, receivedAt, profiles: profiles.getMany(applicationId, endpointIds) });
         const events = Object.values(checked.batches).reduce((sum, batch) => sum + Object.keys(batch.Events).length, 0);
-        return { response: toEventsResponse(checked), events };
+        return { response: toEventsResponse(checked), events, refusedEvents: checked.refusals.length };
       });
     },
     updateEndpoint(request) {
