@@ -238,7 +238,7 @@ function meanEvents(requests: readonly BenchRequest[]): number {
 /**
  * Builds one shape's requests (deterministic for a given `now` and device count). Real clients
  * differ in headers, encodings and sizes, which is exactly where proxies pay; these follow
- * `legacy-clients.md` §2–4.
+ * what each SDK's source sends.
  */
 export function buildShape(id: ShapeId, devices: number, now: number): RequestShape {
   const random = createRandom(0xbe7c4 + SHAPE_IDS.indexOf(id));

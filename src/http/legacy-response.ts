@@ -11,7 +11,7 @@ export interface LegacyResponse {
 const JSON_TYPE = 'application/json';
 
 /**
- * The one place that decides the legacy wire answer (legacy-clients.md §7):
+ * The one place that decides the legacy wire answer (README, "How the proxy answers each client"):
  * - success: 202 with an EMPTY body (a JSON body makes iOS resend forever);
  * - "retry later": 503 for Android, iOS and unknown clients; 400 ThrottlingException for
  *   JavaScript clients, the only error the JS library keeps its batch for;

@@ -5,11 +5,11 @@ import { createStrictAjv, loadSchema } from '../schemas';
 import { namesARealInstant } from './real-instant';
 import { describeSchemaErrors } from './schema-errors';
 
-/** Pinpoint's quota: events in one PutEvents call, over all endpoints (pinpoint-facts.md §2.2). */
+/** Pinpoint's quota: events in one PutEvents call, over all endpoints (Pinpoint's documented quotas). */
 export const MAX_EVENTS_PER_REQUEST = 100;
 /** Pinpoint's quota: attribute keys plus metric keys in one event (the safe, combined reading). */
 export const MAX_ATTRIBUTES_AND_METRICS = 40;
-/** EventType length, as Pinpoint checks it per event (pinpoint-clients.md). */
+/** EventType length, as Pinpoint checks it per event. */
 export const MAX_EVENT_TYPE_LENGTH = 50;
 
 /** One endpoint's part of a checked request: its endpoint as sent and the events that passed. */

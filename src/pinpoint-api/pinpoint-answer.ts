@@ -14,7 +14,7 @@ const JSON_TYPE = 'application/json';
 const GENERIC_FORBIDDEN = 'AccessDeniedException';
 
 /**
- * "Retry later" per sender: the answer each one keeps its events for (pinpoint-clients.md), and,
+ * "Retry later" per sender: the answer each one keeps its events for (read in each sender's source), and,
  * where the sender retries by itself, retries. 500 `InternalServerErrorException` is the one
  * status every sender keeps; 429 `TooManyRequestsException` is kept by fewer but is the truer
  * signal of a full spool, and AWS SDKs in adaptive retry mode slow down only on throttling.

@@ -1,5 +1,5 @@
 /**
- * The Pinpoint-native senders whose answer rules differ (pinpoint-clients.md "Who sends what").
+ * The Pinpoint-native senders whose answer rules differ (README, "How the proxy answers each Pinpoint sender").
  * - `pinpoint-android`: aws-sdk-android `PinpointManager` (also Amplify Android v1, built on it);
  * - `pinpoint-ios`: aws-sdk-ios `AWSPinpoint`;
  * - `amplify-js`, `amplify-android` (v2, on aws-sdk-kotlin), `amplify-swift` (and `amplify-ios`),

@@ -25,7 +25,7 @@ const retryLater: Record<ClientKind, Expected> = {
   unknown: typed(503, 'ServiceUnavailableException'),
 };
 
-/** outcome × client kind → answer (legacy-clients.md §7.7–7.8). */
+/** outcome × client kind → answer (README, "How the proxy answers each client"). */
 const table: Array<[string, unknown, Record<ClientKind, Expected>]> = [
   ['accepted', 'accepted', { android: empty(202), ios: empty(202), js: empty(202), unknown: empty(202) }],
   ['BadRequest', new BadRequestError('The event payload is missing or invalid.'), typedButIosEmpty(400, 'BadRequestException')],

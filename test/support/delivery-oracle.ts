@@ -10,7 +10,7 @@ import type { PinpointStandIn, StandInEvent } from './pinpoint-stand-in';
 export type EventCore = Pick<Event, 'EventType' | 'Timestamp' | 'Attributes' | 'Metrics' | 'Session'>;
 
 /**
- * What a legacy event must become in Pinpoint, written from legacy-clients.md §7.5 and
+ * What a legacy event must become in Pinpoint, written from the legacy model and
  * independently of `src/mapping`, so a mapping bug cannot hide behind its own oracle.
  * Every fixture stays within Pinpoint's limits, so nothing is fitted.
  */
@@ -76,7 +76,7 @@ export function expectDeliveredIntact(fixture: ClientFixture, standIn: PinpointS
 /** The fields of an event-stream record that carry the legacy event's data. */
 export type RecordCore = Pick<EventStreamRecord, 'event_type' | 'event_timestamp' | 'session' | 'attributes' | 'metrics'>;
 
-/** What a legacy event must become in an event-stream record (pinpoint-facts.md §5.2), independently of `src/mapping`. */
+/** What a legacy event must become in an event-stream record (Pinpoint's documented app-event record), independently of `src/mapping`. */
 export function expectedRecordCore(legacy: LegacyEvent): RecordCore {
   const core: RecordCore = {
     event_type: legacy.eventType,

@@ -24,7 +24,7 @@ const serverFault: Expected = [500, 'InternalServerErrorException'];
 const throttled: Expected = [429, 'TooManyRequestsException'];
 
 /**
- * Retry later per sender, each the answer that sender keeps its events for (pinpoint-clients.md):
+ * Retry later per sender, each the answer that sender keeps its events for (read in each sender's source):
  * PinpointManager deletes on any 4xx, so the mobile SDKs get 500; senders that keep and retry 429
  * get the throttling answer.
  */

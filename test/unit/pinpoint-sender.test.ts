@@ -1,8 +1,8 @@
 import { detectPinpointSender, type PinpointSender } from '../../src/pinpoint-api/pinpoint-sender';
 
 /**
- * Header values in each sender's own form, as its source builds them (pinpoint-clients.md, the
- * SDKs' user-agent builders); versions and device details are examples.
+ * Header values in each sender's own form, as its source builds them (the SDKs'
+ * user-agent builders); versions and device details are examples.
  */
 const table: Array<[string, string | undefined, string | undefined, PinpointSender]> = [
   [
