@@ -66,6 +66,12 @@ describe('replay input: recordings', () => {
     expect(requests[1]).toEqual(expect.objectContaining({ time: T0 + 1500, recordedStatus: 503, clientKind: 'ios' }));
   });
 
+  it('reads a body as large as a Pinpoint PutEvents may be (4 MB), and larger', async () => {
+    const body = Buffer.alloc(6 * 1024 * 1024, 0x7b);
+    const file = writeRecording(temp.dir, 'r.jsonl', [recordingLineOf(android210(), T0, { body: body.toString('base64') })]);
+    expect((await all(readRecording(file)))[0]?.body).toEqual(body);
+  });
+
   it('keeps a null body as null (the service answered without reading it)', async () => {
     const file = writeRecording(temp.dir, 'r.jsonl', [recordingLineOf(android210(), T0, { body: null, status: 503 })]);
     expect((await all(readRecording(file)))[0]?.body).toBeNull();
@@ -78,6 +84,8 @@ describe('replay input: recordings', () => {
     [{ headers: { authorization: 'x' } }, /r\.jsonl:2: not a valid recording line: \/headers/],
     [{ time: '2026-13-40T10:00:00Z' }, /r\.jsonl:2: not a valid recording line: \/time must match format "date-time"/],
     [{ body: 'not base64!' }, /r\.jsonl:2: not a valid recording line: \/body is not base64/],
+    [{ body: 'QUJD=' }, /r\.jsonl:2: not a valid recording line: \/body is not base64/],
+    [{ body: 'QU===' }, /r\.jsonl:2: not a valid recording line: \/body is not base64/],
     [{ clientKind: 'windows' }, /r\.jsonl:2: not a valid recording line: \/clientKind/],
   ])('refuses a line %j, naming the file and line', async (change, message) => {
     const good = recordingLineOf(android210(), T0);
