@@ -2,6 +2,8 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { toLegacyResponse } from '../http/legacy-response';
+import { PINPOINT_BODY_LIMIT } from '../http/pinpoint-route';
+import { toPinpointAnswer } from '../pinpoint-api/pinpoint-answer';
 import { createDryRun, type DryRunFormat } from '../replay/dry-run';
 import { createHttpSender, type SigningOptions } from '../replay/http-sender';
 import { replayRequests, scanReplayInput, type ReplayInput } from '../replay/replay-input';
@@ -45,7 +47,7 @@ export interface ReplayCommandContext {
   readonly clock: Clock;
   /** The environment: `AWS_REGION` for `--sign`. */
   readonly env: NodeJS.ProcessEnv;
-  /** The service's configuration, read for a dry run (`PINPOINT_APP_ID_MAP`, `BODY_LIMIT`, `INFLATED_BODY_LIMIT`). */
+  /** The service's configuration, read for a dry run (`PINPOINT_APP_ID_MAP`, `BODY_LIMIT`, `INFLATED_BODY_LIMIT`, `ENDPOINT_STORE_MAX_BYTES`). */
   readonly config: () => Config;
 }
 
@@ -155,7 +157,17 @@ export async function runReplayCommand(options: ReplayCommandOptions, context: R
     }
   }
   const config = dryRun ? context.config() : undefined;
-  const dryRunOne = dryRun && config ? createDryRun({ format: dryRun.format, appIdMap: config.appIdMap, bodyLimit: config.http.bodyLimit, inflatedBodyLimit: config.http.inflatedBodyLimit, answer: toLegacyResponse }) : undefined;
+  const dryRunOne =
+    dryRun && config
+      ? createDryRun({
+          format: dryRun.format,
+          appIdMap: config.appIdMap,
+          bodyLimit: config.http.bodyLimit,
+          inflatedBodyLimit: config.http.inflatedBodyLimit,
+          answer: toLegacyResponse,
+          pinpoint: { bodyLimit: PINPOINT_BODY_LIMIT, endpointStoreMaxBytes: config.endpointProfiles.maxBytes, answer: toPinpointAnswer },
+        })
+      : undefined;
   const display = createReplayProgress(context.progress, context.clock.now, input.requests, options.expect);
   const track = tracking(collector, display, options.expect);
   let stopped: ReplayInputError | undefined;

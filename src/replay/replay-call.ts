@@ -44,7 +44,10 @@ export function replayCallOf(method: string, url: string): ReplayCall | undefine
   return undefined;
 }
 
-/** Whether a call is one of the Pinpoint API's (signed for `mobiletargeting`, answered as Pinpoint answers). */
-export function isPinpointCall(call: ReplayCall): call is Exclude<ReplayCall, { name: 'LegacyPutEvents' }> {
+/** A call of the Pinpoint API (signed for `mobiletargeting`, answered as Pinpoint answers). */
+export type PinpointCall = Exclude<ReplayCall, { name: 'LegacyPutEvents' }>;
+
+/** Whether a call is one of the Pinpoint API's. */
+export function isPinpointCall(call: ReplayCall): call is PinpointCall {
   return call.name !== 'LegacyPutEvents';
 }

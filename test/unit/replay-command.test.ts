@@ -87,6 +87,7 @@ describe('ma2pinpoint replay (in-process)', () => {
     // iOS gets no error type for a 4xx (it would resend forever); the reason is there all the same.
     expect(ios).toEqual({
       source: `${file}:2`,
+      call: 'LegacyPutEvents',
       clientKind: 'ios',
       recordedStatus: 202,
       status: 400,
@@ -94,7 +95,7 @@ describe('ma2pinpoint replay (in-process)', () => {
       reason: 'The event payload is invalid: /events/0/timestamp must be an ISO 8601 timestamp naming a real date and time.',
     });
     expect(js).toEqual(expect.objectContaining({ status: 400, errorType: 'BadRequestException' }));
-    expect(skipped).toEqual({ source: `${file}:4`, clientKind: 'android', recordedStatus: 503, skipped: 'the capture holds no body' });
+    expect(skipped).toEqual({ source: `${file}:4`, call: 'LegacyPutEvents', clientKind: 'android', recordedStatus: 503, skipped: 'the capture holds no body' });
     expect(err.join('\n')).toMatch(/^ANSWER +android +ios +js +ALL\n202 +1 +0 +0 +1\n400 +0 +1 +1 +2\n\nanswered 202 as expected: 1 of 3\n1 not sent: the capture holds no body/);
     expect(err.join('\n')).toContain(`first answers that were not 202:\n  ${file}:2  400  BadRequestException\n  ${file}:3  400  BadRequestException`);
   });
