@@ -20,6 +20,7 @@ import { pinpointEventId } from '../../src/mapping/event-id';
 import type { EventStreamRecord } from '../../src/mapping/event-stream-record';
 import { pinpointStandInEnv, startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
 import { startKinesalite, type Kinesalite } from '../support/kinesalite';
+import { killProxyProcess, startProxyProcess, type ProxyProcess } from '../support/proxy-process';
 import { waitFor } from '../support/legacy-sender';
 import { storedRecords } from '../support/pinpoint-local-store';
 import { acceptedEventsOf, expectPinpointRecordsIntact, type AcceptedPinpointEvents } from '../support/pinpoint-record-oracle';
@@ -297,5 +298,30 @@ describe('@aws-sdk/client-pinpoint v3 against a full spool (SPOOL_MAX_EVENTS=3, 
     client.destroy();
     await waitFor(() => proxy.deps.spool?.storedEvents() === 0, 20_000, 'the resent call to reach Pinpoint');
     expect(standIn.delivered().map((d) => d.eventId).sort()).toEqual(['a', 'b', 'c', 'd', 'e'].map((key) => pinpointEventId(appId, 'report-job', key)).sort());
+  });
+});
+
+/**
+ * The built service maps on its delivery worker thread: a Pinpoint-native call must arrive there
+ * whole (the profile snapshotted with it), as it does inline above.
+ */
+describe('the built service (dist/main.js, delivery on its worker thread)', () => {
+  const temp = makeTempDir();
+  let service: ProxyProcess | undefined;
+  afterAll(async () => {
+    await killProxyProcess(service);
+    temp.remove();
+  });
+
+  it('stores what @aws-sdk/client-pinpoint v3 sent, intact, with the profile merged', async () => {
+    service = await startProxyProcess({ DATA_DIR: temp.dir, FORWARD_LINGER_MS: '20' });
+    const client = v3Client(service.url);
+    await client.send(new UpdateEndpointCommand({ ApplicationId: V3_APP, EndpointId: CHECKOUT_EU, EndpointRequest: CHECKOUT_PROFILE }));
+    const put = await client.send(new PutEventsCommand({ ApplicationId: V3_APP, EventsRequest: V3_REQUEST }));
+    client.destroy();
+    expect(put.EventsResponse).toEqual(expectedResults(V3_REQUEST, V3_REFUSED));
+    const accepted = acceptedEventsOf(V3_APP, V3_REQUEST, refusedKeys(V3_REFUSED)).map((a) => (a.endpointId === CHECKOUT_EU ? { ...a, endpoint: CHECKOUT_EU_MERGED } : a));
+    await waitFor(() => storedRecords(temp.dir).length >= 5, 15_000, 'five events in the local store');
+    expectPinpointRecordsIntact(accepted, storedRecords(temp.dir));
   });
 });
