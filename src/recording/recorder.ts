@@ -2,8 +2,8 @@ import type { ClientKind } from '../legacy/types';
 import type { PinpointSenderKind } from '../pinpoint-api/pinpoint-sender';
 
 /**
- * One legacy request as the events route saw it, handed to the recorder after the answer was
- * written. It holds references, not copies: the body is the Buffer the route read (never written
+ * One request as a route saw it (a legacy PutEvents, or a Pinpoint-native write), handed to the
+ * recorder after the answer was written. It holds references, not copies: the body is the Buffer the route read (never written
  * to afterwards), the headers Node's `rawHeaders` array; everything costly (redaction, base64,
  * JSON) happens later, off the request's path.
  */

@@ -1,7 +1,7 @@
 import type { RecordedRequest } from './recorder';
 
 /**
- * One recorded legacy request: a line of a recording file (JSON Lines), described by
+ * One recorded request (a legacy PutEvents, or a Pinpoint-native write): a line of a recording file (JSON Lines), described by
  * `schemas/recording.schema.json`. Written by the service with `RECORD_DIR`, read by
  * `ma2pinpoint replay`. `v` is the line format's version: readers refuse versions they do not know.
  */
@@ -19,7 +19,7 @@ export interface RecordingLine {
   /** The answer the service gave. */
   status: number;
   requestId: string;
-  /** The client kind the service told from the User-Agent: android, ios, js or unknown. */
+  /** The client kind the service told from the User-Agent: a legacy one (android, ios, js) or a Pinpoint sender's (`PinpointSenderKind`), or unknown. */
   clientKind: string;
 }
 
@@ -29,7 +29,11 @@ export const RECORDING_VERSION = 1;
 /** Headers that carry the device's (or a forward proxy's) credentials: dropped entirely, name and value. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'x-amz-security-token', 'cookie', 'proxy-authorization']);
 
-/** Query parameters of a presigned (query-string SigV4) request: dropped from the recorded URL. */
+/**
+ * Query parameters of a presigned (query-string SigV4) request, as Amplify JS v5's beacon and the
+ * AWS SDKs' presigners write them: dropped from the recorded URL, names compared decoded and in
+ * any case.
+ */
 const SIGNATURE_PARAMETER = /^x-amz-(algorithm|credential|date|expires|security-token|signature|signedheaders)$/i;
 
 /** The headers of a request as they may be recorded: lower-case names, credentials left out. */

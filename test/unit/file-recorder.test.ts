@@ -7,6 +7,7 @@ import { createNoRecorder, emptyRecorderStats, type RecordedRequest, type Record
 import { RECORDING_FILE_NAME, recordingFileName } from '../../src/recording/recording-files';
 import { nodeRecordingStorage, type RecordingFile, type RecordingStorage } from '../../src/recording/recording-storage';
 import { createCaptureLogger, type CaptureLogger } from '../support/capture-logger';
+import { PINPOINT_KEY, presignWithAws4, presignWithSmithy, signWithSmithy } from '../support/device-keys';
 import { readRecordingLines, recordingFiles } from '../support/recording-reader';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -172,6 +173,39 @@ describe('file recorder: lines', () => {
       bytesWritten: Buffer.byteLength(file?.text ?? ''),
       filesCreated: 1,
     });
+  });
+
+  it('records Pinpoint calls without their credentials: a beacon presigned as Amplify JS and the AWS SDK presign it, an UpdateEndpoint signed with a session token', async () => {
+    const app = '0123456789abcdef0123456789abcdef';
+    const host = 'pinpoint.example.com';
+    const body = Buffer.from('{"BatchItem":{"ep-1":{"Endpoint":{},"Events":{"e1":{"EventType":"_session.stop","Timestamp":"2026-11-22T10:00:00.000Z"}}}}}');
+    const beacon = { method: 'POST', path: `/v1/apps/${app}/events/legacy`, query: { keep: '1' }, headers: { host }, body };
+    const token = 'IQoJb3JpZ2luX2VjE+pinpoint/session=token==';
+    const signing = { at: T0, sessionToken: token };
+    const amplifyUrl = presignWithAws4(beacon, PINPOINT_KEY, signing);
+    const smithyUrl = await presignWithSmithy(beacon, PINPOINT_KEY, { ...signing, expiresIn: 900 });
+    const update = { method: 'PUT', path: `/v1/apps/${app}/endpoints/ep-1`, headers: { host, 'content-type': 'application/json' }, body: Buffer.from('{"Demographic":{"Platform":"web"}}') };
+    const signed = await signWithSmithy(update, PINPOINT_KEY, signing);
+    // Every credential a presigned URL carries is there to be left out.
+    for (const url of [amplifyUrl, smithyUrl]) expect(url).toMatch(/X-Amz-Credential=.*X-Amz-Security-Token=|X-Amz-Security-Token=.*X-Amz-Credential=/);
+    expect(smithyUrl).toContain('X-Amz-Expires=900');
+    const { recorder } = recorderIn(dir);
+    const beaconHeaders = ['Host', host, 'Content-Type', 'text/plain;charset=UTF-8'];
+    recorder.record(recorded('amplify', { url: amplifyUrl, rawHeaders: beaconHeaders, body, clientKind: 'unknown' }));
+    recorder.record(recorded('smithy', { url: smithyUrl, rawHeaders: beaconHeaders, body, clientKind: 'aws-sdk-js' }));
+    recorder.record(recorded('update', { method: 'PUT', url: signed.url, rawHeaders: Object.entries(signed.headers).flat(), body: update.body, clientKind: 'amplify-js' }));
+    await recorder.flush();
+
+    const lines = readRecordingLines(dir);
+    expect(lines.map((line) => [line.method, line.url, line.clientKind])).toEqual([
+      ['POST', `/v1/apps/${app}/events/legacy?keep=1`, 'unknown'],
+      ['POST', `/v1/apps/${app}/events/legacy?keep=1`, 'aws-sdk-js'],
+      ['PUT', `/v1/apps/${app}/endpoints/ep-1`, 'amplify-js'],
+    ]);
+    expect(Object.keys(lines[2]?.headers ?? {}).sort()).toEqual(['content-type', 'host', 'x-amz-content-sha256', 'x-amz-date']);
+    const text = recordingFiles(dir).map((file) => file.text).join('');
+    expect(text).not.toMatch(/x-amz-(credential|signature|security-token|algorithm|signedheaders|expires)|authorization/i);
+    for (const secret of [PINPOINT_KEY.accessKeyId, token, encodeURIComponent(token), PINPOINT_KEY.secretAccessKey]) expect(text).not.toContain(secret);
   });
 
   it('keeps a header named __proto__ as an ordinary one, and drops Proxy-Authorization too', async () => {
