@@ -20,6 +20,8 @@ export interface AppDeps extends ServerLimits {
   ingest: Ingest;
   /** The Pinpoint-native API (PutEvents, UpdateEndpoint, GetEndpoint) over the same acceptor. */
   pinpoint: PinpointIngest;
+  /** `PINPOINT_BODY_LIMIT`: the largest Pinpoint-native body as sent. */
+  pinpointBodyLimit: number;
   cors: Cors;
   maxConcurrentUploads: number;
   logger: Logger;
@@ -36,7 +38,7 @@ export interface AppDeps extends ServerLimits {
 /** The two ingest routes' handlers, sharing one bound on uploads in work (`MAX_CONCURRENT_UPLOADS`). */
 function createIngestHandlers(deps: AppDeps): IngestHandlers {
   const uploads = createUploadSlots(deps.maxConcurrentUploads);
-  return { events: createEventsHandler({ ...deps, uploads }), pinpoint: createPinpointHandler({ ...deps, uploads }) };
+  return { events: createEventsHandler({ ...deps, uploads }), pinpoint: createPinpointHandler({ ...deps, uploads, bodyLimit: deps.pinpointBodyLimit }) };
 }
 
 /** Every path under `/v1/apps/` (`PINPOINT_PATH_PREFIX`): the Pinpoint route answers unknown operations itself, in Pinpoint's shape. */

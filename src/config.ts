@@ -30,6 +30,8 @@ export interface HttpConfig {
   readonly bodyLimit: number;
   /** Largest body after gzip/deflate inflation. */
   readonly inflatedBodyLimit: number;
+  /** Largest body of a Pinpoint-native call as sent (Pinpoint's own quota, 4 MB, unless lowered). */
+  readonly pinpointBodyLimit: number;
   /** `'*'` for any origin, else the exact origins allowed. */
   readonly corsOrigins: '*' | readonly string[];
   /** How long SIGTERM waits for the spool to drain before the process exits. */
@@ -143,6 +145,7 @@ interface ValidatedEnv {
   PINPOINT_APP_ID_MAP: string;
   BODY_LIMIT: number;
   INFLATED_BODY_LIMIT: number;
+  PINPOINT_BODY_LIMIT: number;
   CORS_ORIGINS: string;
   LOG_LEVEL: LogLevel;
   DATA_DIR: string;
@@ -362,6 +365,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       host: v.HOST,
       bodyLimit: v.BODY_LIMIT,
       inflatedBodyLimit: v.INFLATED_BODY_LIMIT,
+      pinpointBodyLimit: v.PINPOINT_BODY_LIMIT,
       corsOrigins: v.CORS_ORIGINS.trim() === '*' ? '*' : v.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
       shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
       maxConcurrentUploads: v.MAX_CONCURRENT_UPLOADS,

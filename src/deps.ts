@@ -76,9 +76,9 @@ function appDeps(config: Config, logger: Logger, parts: AppParts): AppDeps {
     inflatedBodyLimit,
     budget,
   });
-  const { corsOrigins, bodyLimit, maxConcurrentUploads, requestTimeoutMs, headersTimeoutMs } = config.http;
+  const { corsOrigins, bodyLimit, pinpointBodyLimit, maxConcurrentUploads, requestTimeoutMs, headersTimeoutMs } = config.http;
   const { recorder } = recording;
-  return { ingest, pinpoint, cors: createCors(corsOrigins), bodyLimit, maxConcurrentUploads, requestTimeoutMs, headersTimeoutMs, logger, now: Date.now, readiness, recorder, access, metrics };
+  return { ingest, pinpoint, pinpointBodyLimit, cors: createCors(corsOrigins), bodyLimit, maxConcurrentUploads, requestTimeoutMs, headersTimeoutMs, logger, now: Date.now, readiness, recorder, access, metrics };
 }
 
 /**

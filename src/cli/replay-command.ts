@@ -2,7 +2,6 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { toLegacyResponse } from '../http/legacy-response';
-import { PINPOINT_BODY_LIMIT } from '../http/pinpoint-route';
 import { toPinpointAnswer } from '../pinpoint-api/pinpoint-answer';
 import { createDryRun, type DryRunFormat } from '../replay/dry-run';
 import { createHttpSender, type SigningOptions } from '../replay/http-sender';
@@ -165,7 +164,7 @@ export async function runReplayCommand(options: ReplayCommandOptions, context: R
           bodyLimit: config.http.bodyLimit,
           inflatedBodyLimit: config.http.inflatedBodyLimit,
           answer: toLegacyResponse,
-          pinpoint: { bodyLimit: PINPOINT_BODY_LIMIT, endpointStoreMaxBytes: config.endpointProfiles.maxBytes, answer: toPinpointAnswer },
+          pinpoint: { bodyLimit: config.http.pinpointBodyLimit, endpointStoreMaxBytes: config.endpointProfiles.maxBytes, answer: toPinpointAnswer },
         })
       : undefined;
   const display = createReplayProgress(context.progress, context.clock.now, input.requests, options.expect);

@@ -16,13 +16,12 @@ import { readBody } from './read-body';
 import { createRequestLog } from './request-log';
 import type { UploadSlots } from './upload-slots';
 
-/** Pinpoint's own quota on a PutEvents request (and the most any other call here needs), bytes as sent. */
-export const PINPOINT_BODY_LIMIT = 4 * 1024 * 1024;
-
 /** What the Pinpoint route needs. */
 export interface PinpointRouteDeps {
   pinpoint: PinpointIngest;
   cors: Cors;
+  /** `PINPOINT_BODY_LIMIT`: the largest body as sent (Pinpoint's own 4 MB quota unless lowered). */
+  bodyLimit: number;
   /** Shared with the legacy route: one bound on requests in work. */
   uploads: UploadSlots;
   logger: Logger;
@@ -75,7 +74,7 @@ async function perform(
  * from `toPinpointAnswer`. Writes (not reads) go to the recorder once answered.
  */
 export function createPinpointHandler(deps: PinpointRouteDeps): PinpointHandler {
-  const { pinpoint, cors, uploads, logger, now, recorder, access, metrics } = deps;
+  const { pinpoint, cors, bodyLimit, uploads, logger, now, recorder, access, metrics } = deps;
   const log = createRequestLog(logger);
   return async (request, response) => {
     const started = performance.now();
@@ -97,10 +96,10 @@ export function createPinpointHandler(deps: PinpointRouteDeps): PinpointHandler 
       admitted = true;
       const endpointId = operation.name === 'PutEvents' ? undefined : operation.endpointId;
       const checkBody = access.admitPinpoint({ method, url, headers: request.headers }, { applicationId: operation.applicationId, ...(endpointId === undefined ? {} : { endpointId }) });
-      if (header(request, 'expect')?.toLowerCase() === '100-continue' && !(Number(header(request, 'content-length')) > PINPOINT_BODY_LIMIT)) {
+      if (header(request, 'expect')?.toLowerCase() === '100-continue' && !(Number(header(request, 'content-length')) > bodyLimit)) {
         response.writeContinue();
       }
-      body = await readBody(request, PINPOINT_BODY_LIMIT);
+      body = await readBody(request, bodyLimit);
       receivedAt = now();
       checkBody(body);
       ({ answer, events, refusedEvents } = await perform(pinpoint, operation, body, header(request, 'content-encoding'), receivedAt, requestId));

@@ -4,7 +4,6 @@ import type { EventsRequest } from '@aws-sdk/client-pinpoint';
 import request from 'supertest';
 import type { Response } from 'supertest';
 import { pinpointEventId } from '../../src/mapping/event-id';
-import { PINPOINT_BODY_LIMIT } from '../../src/http/pinpoint-route';
 import { startInProcessProxy, useUpstreamProxy, type InProcessProxy } from '../support/in-process-proxy';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -142,8 +141,8 @@ describe('the Pinpoint-native routes, upstream to the Pinpoint stand-in', () => 
     expectPinpointError(await putEvents(upstream.proxy, { BatchItem: { ep: { Endpoint: {}, Events: events } } }), 400, 'BadRequestException');
   });
 
-  it('refuses a body over 4 MB with 413 PayloadTooLargeException and closes the connection', async () => {
-    const response = await putEvents(upstream.proxy, `{"BatchItem":{},"pad":"${'x'.repeat(PINPOINT_BODY_LIMIT)}"}`);
+  it('refuses a body over 4 MB (PINPOINT_BODY_LIMIT by default) with 413 PayloadTooLargeException and closes the connection', async () => {
+    const response = await putEvents(upstream.proxy, `{"BatchItem":{},"pad":"${'x'.repeat(4 * 1024 * 1024)}"}`);
     expectPinpointError(response, 413, 'PayloadTooLargeException');
     expect(response.headers['connection']).toBe('close');
   });
@@ -169,6 +168,17 @@ describe('the Pinpoint-native routes, upstream to the Pinpoint stand-in', () => 
 });
 
 describe('the Pinpoint-native routes, durable', () => {
+  it('applies a lowered PINPOINT_BODY_LIMIT', async () => {
+    const proxy = await startInProcessProxy({ SINK: 'local', PINPOINT_BODY_LIMIT: '2kb' });
+    try {
+      const small = { BatchItem: { ep: { Endpoint: {}, Events: { a: { EventType: 'tap', Timestamp: '2026-11-02T10:00:00.000Z' } } } } };
+      expect((await putEvents(proxy, small)).status).toBe(202);
+      expectPinpointError(await putEvents(proxy, { ...small, pad: 'x'.repeat(2048) }), 413, 'PayloadTooLargeException');
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("answers a full spool with each sender's retry later, and stores nothing of that request", async () => {
     const temp = makeTempDir();
     const proxy = await startInProcessProxy({ SINK: 'pinpoint', PINPOINT_ENDPOINT: 'http://127.0.0.1:9', SPOOL_MAX_EVENTS: '3', DATA_DIR: temp.dir });

@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { EndpointRequest, EventsRequest } from '@aws-sdk/client-pinpoint';
 import type { Output } from '../../src/cli/output';
 import { runCli, type CliContext } from '../../src/cli/program';
-import { PINPOINT_BODY_LIMIT } from '../../src/http/pinpoint-route';
 import { pinpointEventId } from '../../src/mapping/event-id';
 import type { EventStreamRecord } from '../../src/mapping/event-stream-record';
 import { RECORDING_VERSION, type RecordingLine } from '../../src/recording/recording-line';
@@ -12,6 +11,8 @@ import { makeTempDir } from '../support/temp-dir';
 
 const APP = '0123456789abcdef0123456789abcdef';
 const T0 = Date.parse('2026-05-01T10:00:00.000Z');
+/** The default `PINPOINT_BODY_LIMIT`, Pinpoint's own 4 MB quota. */
+const PINPOINT_BODY_LIMIT = 4 * 1024 * 1024;
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
 
 /** A request fixture of `test/fixtures/pinpoint-requests/`. */
