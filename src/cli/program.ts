@@ -207,7 +207,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: number) =>
 
   const replay = program
     .command('replay')
-    .description('send recorded legacy requests (recordings, HAR files) again, or show what the service makes of them (--dry-run)')
+    .description('send recorded requests (legacy and Pinpoint PutEvents, UpdateEndpoint; recordings, HAR files) again, or show what the service makes of them (--dry-run)')
     .usage('<paths...> (--target <url> [options] | --dry-run [--format <format>])')
     .argument('<paths...>', 'recording files (RECORD_DIR), HAR files, and directories of them (read recursively, in name order)')
     .option('--target <url>', 'base URL to send to; each recorded path and query is appended (required unless --dry-run)', targetUrl)

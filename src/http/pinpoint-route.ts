@@ -11,7 +11,7 @@ import type { PinpointIngest } from '../pipeline/pinpoint-ingest';
 import type { Recorder } from '../recording/recorder';
 import type { Cors } from './cors';
 import { header } from './headers';
-import { pinpointOperation, type PinpointOperation } from './pinpoint-paths';
+import { pinpointOperation, type PinpointOperation } from '../pinpoint-api/pinpoint-operation';
 import { readBody } from './read-body';
 import { createRequestLog } from './request-log';
 import type { UploadSlots } from './upload-slots';
@@ -66,7 +66,7 @@ async function perform(
 
 /**
  * `/v1/apps/…`: the Pinpoint-native API for senders that called Pinpoint itself (PutEvents,
- * Amplify JS v5's `events/legacy` beacon, UpdateEndpoint, GetEndpoint; `pinpoint-paths.ts`).
+ * Amplify JS v5's `events/legacy` beacon, UpdateEndpoint, GetEndpoint; `pinpoint-api/pinpoint-operation.ts`).
  * The same guards as the legacy route, in the same order: an upload slot, the access checks on
  * the head (the path's application id and endpoint id; a signature for `mobiletargeting`), `100
  * Continue` only then, the body read within `PINPOINT_BODY_LIMIT`, the signature over it. Every

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Express } from 'express';
 import type { EventsHandler } from './events-route';
-import { PINPOINT_PATH_PREFIX } from './pinpoint-paths';
+import { PINPOINT_PATH_PREFIX } from '../pinpoint-api/pinpoint-operation';
 import type { PinpointHandler } from './pinpoint-route';
 
 /** The legacy PutEvents path; the only route legacy clients call. */

@@ -1,5 +1,5 @@
 import { NotFoundError } from '../../src/errors';
-import { pinpointOperation } from '../../src/http/pinpoint-paths';
+import { pinpointOperation } from '../../src/pinpoint-api/pinpoint-operation';
 
 const APP = '0123456789abcdef0123456789abcdef';
 
