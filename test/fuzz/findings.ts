@@ -5,7 +5,7 @@ export interface Failure {
   failure: string;
   detail: string;
   /** The failing request; absent for a failure of the run as a whole. */
-  request?: FuzzRequest;
+  request?: FuzzRequest<string>;
   answer: string;
 }
 

@@ -51,9 +51,9 @@ export type ByteMutation =
   | { op: 'flip'; at: number; mask: number }
   | { op: 'insert'; at: number; bytes: number[] };
 
-/** A User-Agent header set and the client kind the proxy must detect from it. */
-export interface UserAgent {
-  kind: ClientKind;
+/** A User-Agent header set and the client (or sender) kind the proxy must detect from it. */
+export interface UserAgent<Kind extends string = ClientKind> {
+  kind: Kind;
   headers: Array<[string, string]>;
 }
 
@@ -80,13 +80,13 @@ export const USER_AGENTS: readonly UserAgent[] = [
   { kind: 'unknown', headers: [['User-Agent', 'aws-sdk-ruby3/3.1.0']] },
 ];
 
-/** A request as it goes on the wire. */
-export interface FuzzRequest {
+/** A request as it goes on the wire; `Kind` is the client kind its answer must fit (legacy clients, or Pinpoint senders). */
+export interface FuzzRequest<Kind extends string = ClientKind> {
   /** Position in the run (with the seed, enough to regenerate it). */
   index: number;
   origin: string;
-  kind: ClientKind;
-  method: 'POST';
+  kind: Kind;
+  method: string;
   path: string;
   /** Header values are latin1 strings (UTF-8 bytes of a raw JSON context appear byte by byte). */
   headers: Array<[string, string]>;
@@ -161,7 +161,7 @@ export function rawHeaderValue(text: string): string {
 }
 
 /** Header values Node can send: no control characters but tab, no DEL, latin1 only. */
-function sendable(value: string): string {
+export function sendable(value: string): string {
   return value.replace(/[^\t\x20-\x7e\x80-\xff]/g, '?');
 }
 
@@ -179,7 +179,7 @@ export function buildRequest(spec: RequestSpec, index: number): FuzzRequest {
 }
 
 /** The value the server sees for a header: the first one of that name, without surrounding blanks (as Node's parser gives it). */
-export function headerValue(request: FuzzRequest, name: string): string | undefined {
+export function headerValue(request: FuzzRequest<string>, name: string): string | undefined {
   const found = request.headers.find(([n]) => n.toLowerCase() === name.toLowerCase());
   return found?.[1].replace(/^[ \t]+|[ \t]+$/g, '');
 }
@@ -190,7 +190,7 @@ export type Outcome =
   | { answered: false; error: string; ms: number };
 
 /** Sends one request over a keep-alive agent; never waits longer than `timeoutMs` for the whole answer. */
-export function send(agent: http.Agent, baseUrl: URL, request: FuzzRequest, timeoutMs: number): Promise<Outcome> {
+export function send(agent: http.Agent, baseUrl: URL, request: FuzzRequest<string>, timeoutMs: number): Promise<Outcome> {
   const started = Date.now();
   return new Promise((resolve) => {
     let settled = false;
@@ -227,7 +227,7 @@ export function send(agent: http.Agent, baseUrl: URL, request: FuzzRequest, time
 }
 
 /** A request as text for a failure message: method, path, headers, body as base64 (cut to `maxBodyBytes`). */
-export function describeRequest(request: FuzzRequest, maxBodyBytes = 3000): string {
+export function describeRequest(request: FuzzRequest<string>, maxBodyBytes = 3000): string {
   const lines = [`#${request.index} ${request.origin} (client kind ${request.kind})`, `${request.method} ${request.path}`];
   for (const [name, value] of request.headers) {
     const text = value.length > 2000 ? `${value.slice(0, 2000)}… (${value.length} chars)` : value;
