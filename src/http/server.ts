@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Express } from 'express';
 import type { EventsHandler } from './events-route';
+import type { IngestHandler } from './ingest-exchange';
 import { PINPOINT_PATH_PREFIX } from '../pinpoint-api/pinpoint-operation';
 import type { PinpointHandler } from './pinpoint-route';
 
@@ -37,7 +38,7 @@ function isPinpointRequest(request: IncomingMessage): boolean {
 }
 
 /** The lean handler for a request, or undefined when Express serves it. */
-function ingestHandlerOf(request: IncomingMessage, handlers: IngestHandlers): EventsHandler | PinpointHandler | undefined {
+function ingestHandlerOf(request: IncomingMessage, handlers: IngestHandlers): IngestHandler | undefined {
   if (isEventsRequest(request)) return handlers.events;
   if (isPinpointRequest(request)) return handlers.pinpoint;
   return undefined;
