@@ -33,7 +33,7 @@ export const text = (longest = 1100): fc.Arbitrary<string> =>
  * Strings a field of `min`–`max` characters accepts by its schema: ASCII, unicode, exactly `max`
  * long, NUL, U+FFFD, and lone surrogates (valid JSON text; the service may refuse them).
  */
-export const fieldText = (max: number, min = 0): fc.Arbitrary<string> =>
+const fieldText = (max: number, min = 0): fc.Arbitrary<string> =>
   fc
     .oneof(
       w(14, fc.string({ minLength: Math.max(min, 1), maxLength: Math.min(max, 24) })),
@@ -45,7 +45,7 @@ export const fieldText = (max: number, min = 0): fc.Arbitrary<string> =>
     .filter((s) => s.length >= min && [...s].length <= max);
 
 /** Map keys: ordinary names, prototype names (`__proto__` is refused in attribute maps), odd strings. */
-export const mapKey = fc.oneof(
+const key = fc.oneof(
   w(12, fc.string({ minLength: 1, maxLength: 12 })),
   w(2, fc.constantFrom('constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', '__proto__')),
   w(2, fieldText(50, 1)),
@@ -88,7 +88,7 @@ export const anyValue = (levels: fc.Arbitrary<number> = depth, leafArb: fc.Arbit
       { maxDepth: 3, depthIdentifier: 'any' },
       w(6, leafArb),
       w(2, fc.array(tie('value'), { maxLength: 4 }).map(arr)),
-      w(2, fc.array(fc.tuple(mapKey, tie('value')), { maxLength: 4 }).map(obj)),
+      w(2, fc.array(fc.tuple(key, tie('value')), { maxLength: 4 }).map(obj)),
       w(2, deep(levels, leafArb)),
       w(1, fc.record({ count: fc.integer({ min: 51, max: 3000 }), prefix: fc.constantFrom('k', 'attr_', '_session.'), value: leafArb }).map((m): JsonNode => ({ k: 'manyEntries', ...m }))),
       w(1, fc.record({ count: fc.integer({ min: 10, max: 5000 }), item: leafArb }).map((m): JsonNode => ({ k: 'manyItems', ...m }))),
@@ -105,7 +105,7 @@ const shallow = fc.integer({ min: 1, max: 50 });
 const unknownProperties = (levels: fc.Arbitrary<number>, none = 14): fc.Arbitrary<Array<[string, JsonNode]>> =>
   fc.oneof(
     w(none, fc.constant<Array<[string, JsonNode]>>([])),
-    w(3, fc.array(fc.tuple(fc.oneof(mapKey, fc.constantFrom('extra', 'custom', 'nested')), anyValue(shallow)), { minLength: 1, maxLength: 3 })),
+    w(3, fc.array(fc.tuple(fc.oneof(key, fc.constantFrom('extra', 'custom', 'nested')), anyValue(shallow)), { minLength: 1, maxLength: 3 })),
     w(3, fc.tuple(fc.constantFrom('extra', 'nested', 'constructor', '__proto__'), deep(levels)).map((entry): Array<[string, JsonNode]> => [entry])),
   );
 
@@ -167,7 +167,7 @@ const timestamp: fc.Arbitrary<JsonNode> = fc.oneof(
 );
 
 /** `[[name, value]]` with probability `presence`, else `[]`. */
-export const member = (name: string, value: fc.Arbitrary<JsonNode>, presence = 0.6): fc.Arbitrary<Array<[string, JsonNode]>> =>
+const member = (name: string, value: fc.Arbitrary<JsonNode>, presence = 0.6): fc.Arbitrary<Array<[string, JsonNode]>> =>
   fc.oneof(
     w(Math.round(presence * 100), value.map((v): Array<[string, JsonNode]> => [[name, v]])),
     w(Math.round((1 - presence) * 100), fc.constant<Array<[string, JsonNode]>>([])),
@@ -185,12 +185,12 @@ const entryMap = (value: fc.Arbitrary<JsonNode>, odd: fc.Arbitrary<JsonNode>): f
   fc
     .tuple(
       fc.oneof(
-        w(48, sized(fc.integer({ min: 0, max: 6 }), mapKey, value)),
+        w(48, sized(fc.integer({ min: 0, max: 6 }), key, value)),
         w(12, sized(fc.integer({ min: 38, max: 50 }), fc.string({ minLength: 1, maxLength: 20 }), value)),
         w(1, sized(fc.integer({ min: 51, max: 55 }), fc.string({ minLength: 1, maxLength: 20 }), value)),
         w(1, fc.record({ count: fc.integer({ min: 51, max: 2000 }), prefix: fc.constantFrom('a', '_session.x') }).chain((m) => value.map((v): JsonNode => ({ k: 'manyEntries', ...m, value: v })))),
       ),
-      fc.oneof(w(20, fc.constant(null)), w(1, fc.tuple(mapKey, odd))),
+      fc.oneof(w(20, fc.constant(null)), w(1, fc.tuple(key, odd))),
     )
     .map(([map, extra]) => (extra && map.k === 'obj' ? obj([...map.entries, extra]) : map));
 
@@ -280,7 +280,7 @@ const clientContext: fc.Arbitrary<JsonNode> = fc
       fc.tuple(...['platform', 'platform_version', 'model', 'model_version', 'make', 'locale', 'carrier', 'networkType'].map((name) => member(name, contextText))).map((parts) => obj(parts.flat())),
       0.8,
     ),
-    member('custom', fc.array(fc.tuple(mapKey, anyValue(fc.integer({ min: 1, max: 1200 }))), { maxLength: 3 }).map(obj), 0.5),
+    member('custom', fc.array(fc.tuple(key, anyValue(fc.integer({ min: 1, max: 1200 }))), { maxLength: 3 }).map(obj), 0.5),
     fc
       .tuple(member('app_id', appId, 1), member('sdk_name', contextText, 0.3), member('sdk_version', contextText, 0.3))
       .map((parts): Array<[string, JsonNode]> => [['services', obj([['mobile_analytics', obj(parts.flat())]])]]),
