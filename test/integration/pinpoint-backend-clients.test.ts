@@ -19,10 +19,9 @@ import AWS from 'aws-sdk';
 import { pinpointEventId } from '../../src/mapping/event-id';
 import type { EventStreamRecord } from '../../src/mapping/event-stream-record';
 import { pinpointStandInEnv, startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
-import { startKinesalite, type Kinesalite } from '../support/kinesalite';
 import { killProxyProcess, startProxyProcess, type ProxyProcess } from '../support/proxy-process';
 import { waitFor } from '../support/legacy-sender';
-import { storedRecords } from '../support/pinpoint-local-store';
+import { storedRecords, useLocalAndKinesisProxy } from '../support/pinpoint-local-store';
 import { acceptedEventsOf, expectPinpointRecordsIntact, type AcceptedPinpointEvents } from '../support/pinpoint-record-oracle';
 import { startPinpointStandIn, type PinpointStandIn } from '../support/pinpoint-stand-in';
 import { makeTempDir } from '../support/temp-dir';
@@ -118,34 +117,19 @@ const CHECKOUT_EU_MERGED: PublicEndpoint = {
  * reaches the local store and Kinesis exactly once, intact, with its endpoint as merged.
  */
 describe('backend senders against the service (SINK=local,kinesis)', () => {
-  let kinesalite: Kinesalite;
-  let proxy: InProcessProxy;
-  let temp: ReturnType<typeof makeTempDir>;
-  const stream = 'pinpoint-backends';
-
-  beforeAll(async () => {
-    temp = makeTempDir();
-    kinesalite = await startKinesalite();
-    await kinesalite.createStream(stream, 2);
-    proxy = await startInProcessProxy({ SINK: 'local,kinesis', KINESIS_STREAM: stream, KINESIS_ENDPOINT: kinesalite.endpoint, DATA_DIR: temp.dir, FORWARD_LINGER_MS: '20' });
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await kinesalite?.close();
-    temp.remove();
-  });
+  const sinks = useLocalAndKinesisProxy('pinpoint-backends');
 
   /** Waits for both sinks, then holds the local store and the stream to exactly `accepted` for its application. */
   const expectDeliveredOnce = async (accepted: readonly AcceptedPinpointEvents[]): Promise<void> => {
     const appId = (accepted[0] as AcceptedPinpointEvents).applicationId;
-    await waitFor(() => proxy.deps.spool?.storedEvents() === 0, 20_000, 'the spool to drain into both sinks');
-    expectPinpointRecordsIntact(accepted, storedRecords(temp.dir, appId));
-    const streamed = (await kinesalite.readAll(stream)).map((r) => JSON.parse(r.data) as EventStreamRecord);
+    await waitFor(() => sinks.proxy.deps.spool?.storedEvents() === 0, 20_000, 'the spool to drain into both sinks');
+    expectPinpointRecordsIntact(accepted, storedRecords(sinks.dataDir, appId));
+    const streamed = (await sinks.kinesalite.readAll(sinks.stream)).map((r) => JSON.parse(r.data) as EventStreamRecord);
     expectPinpointRecordsIntact(accepted, streamed.filter((r) => r.application.app_id === appId));
   };
 
   it('@aws-sdk/client-pinpoint v3: UpdateEndpoint, GetEndpoint and PutEvents parsed by the SDK; the profile merged into the events it precedes', async () => {
-    const client = v3Client(proxy.url);
+    const client = v3Client(sinks.proxy.url);
     const updated = await client.send(new UpdateEndpointCommand({ ApplicationId: V3_APP, EndpointId: CHECKOUT_EU, EndpointRequest: CHECKOUT_PROFILE }));
     expect(updated.$metadata.httpStatusCode).toBe(202);
     expect(updated.MessageBody).toEqual({ Message: 'Accepted', RequestID: expect.any(String) });
@@ -164,7 +148,7 @@ describe('backend senders against the service (SINK=local,kinesis)', () => {
   });
 
   it('@aws-sdk/client-pinpoint v3: GetEndpoint of an endpoint never updated is the NotFoundException the SDK throws', async () => {
-    const client = v3Client(proxy.url);
+    const client = v3Client(sinks.proxy.url);
     const error = await client.send(new GetEndpointCommand({ ApplicationId: V3_APP, EndpointId: 'never-updated' })).catch((err: unknown) => err);
     client.destroy();
     expect(error).toBeInstanceOf(NotFoundException);
@@ -177,7 +161,7 @@ describe('backend senders against the service (SINK=local,kinesis)', () => {
   it('aws-sdk v2 AWS.Pinpoint: updateEndpoint, getEndpoint and putEvents with `endpoint`', async () => {
     const appId = '5c0d9e8f7a6b4c3d2e1f0a9b8c7d6e5f';
     const endpointId = 'inventory-sync-7';
-    const pinpoint = new AWS.Pinpoint({ endpoint: proxy.url, region: 'us-east-1', credentials: new AWS.Credentials(BACKEND_CREDENTIALS.accessKeyId, BACKEND_CREDENTIALS.secretAccessKey), maxRetries: 0 });
+    const pinpoint = new AWS.Pinpoint({ endpoint: sinks.proxy.url, region: 'us-east-1', credentials: new AWS.Credentials(BACKEND_CREDENTIALS.accessKeyId, BACKEND_CREDENTIALS.secretAccessKey), maxRetries: 0 });
     const profile: EndpointRequest = { ChannelType: 'CUSTOM', Demographic: { Platform: 'python', Timezone: 'Asia/Tokyo' }, User: { UserId: 'warehouse-3' } };
     const updated = await pinpoint.updateEndpoint({ ApplicationId: appId, EndpointId: endpointId, EndpointRequest: profile }).promise();
     expect(updated.MessageBody).toEqual({ Message: 'Accepted', RequestID: expect.any(String) });
@@ -224,7 +208,7 @@ describe('backend senders against the service (SINK=local,kinesis)', () => {
       const version = await run(AWS_CLI, ['--version'], { env });
       expect(version.stdout).toMatch(/^aws-cli\/2\./);
       const aws = async (args: string[]): Promise<unknown> => {
-        const { stdout } = await run(AWS_CLI, ['pinpoint', ...args, '--endpoint-url', proxy.url, '--output', 'json'], { env, timeout: 30_000 });
+        const { stdout } = await run(AWS_CLI, ['pinpoint', ...args, '--endpoint-url', sinks.proxy.url, '--output', 'json'], { env, timeout: 30_000 });
         return JSON.parse(stdout);
       };
       const appId = '9a1b2c3d4e5f60718293a4b5c6d7e8f9';

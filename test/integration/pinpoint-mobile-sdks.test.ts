@@ -5,7 +5,6 @@ import { OVERSIZED_EVENT_INDEX } from '../fixtures/pinpoint-clients/device-activ
 import { pinpointManagerDevice, PINPOINT_MANAGER_USER_AGENT } from '../fixtures/pinpoint-clients/pinpoint-manager';
 import { submitCalls, type MobileDevice, type PutEventsCall } from '../fixtures/pinpoint-clients/wire-request';
 import { pinpointStandInEnv, startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
-import { startKinesalite, type Kinesalite } from '../support/kinesalite';
 import { waitFor } from '../support/legacy-sender';
 import {
   AWS_PINPOINT_MAX_RETRIES,
@@ -17,7 +16,7 @@ import {
   type BatchVerdicts,
   type MobileClientModel,
 } from '../support/pinpoint-client-models';
-import { storedRecords } from '../support/pinpoint-local-store';
+import { storedRecords, useLocalAndKinesisProxy } from '../support/pinpoint-local-store';
 import { acceptedEventsOf, expectPinpointRecordsIntact, type AcceptedPinpointEvents } from '../support/pinpoint-record-oracle';
 import { startPinpointStandIn, type PinpointStandIn } from '../support/pinpoint-stand-in';
 import { callAnswerOf, sendWireRequest } from '../support/pinpoint-wire';
@@ -94,22 +93,7 @@ describe('the SDKs keep-or-delete rules (the models the replays below are judged
  * did against Pinpoint, and every accepted event reaches the local store and Kinesis once, intact.
  */
 describe.each(SDKS)('%s replayed over real HTTP (SINK=local,kinesis)', (_name, sdk) => {
-  let kinesalite: Kinesalite;
-  let proxy: InProcessProxy;
-  let temp: ReturnType<typeof makeTempDir>;
-  const stream = 'pinpoint-mobile';
-
-  beforeAll(async () => {
-    temp = makeTempDir();
-    kinesalite = await startKinesalite();
-    await kinesalite.createStream(stream, 2);
-    proxy = await startInProcessProxy({ SINK: 'local,kinesis', KINESIS_STREAM: stream, KINESIS_ENDPOINT: kinesalite.endpoint, DATA_DIR: temp.dir, FORWARD_LINGER_MS: '20' });
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await kinesalite?.close();
-    temp.remove();
-  });
+  const sinks = useLocalAndKinesisProxy('pinpoint-mobile');
 
   it('sends what the real SDK sends: its user agent, x-amz-json-1.1, one endpoint and 100 events a call', () => {
     const device = sdk.device();
@@ -125,12 +109,12 @@ describe.each(SDKS)('%s replayed over real HTTP (SINK=local,kinesis)', (_name, s
 
   it('counts every stored event delivered, drops or gives up on the refused one, and every other event lands once, intact, in the local store and Kinesis', async () => {
     const device = sdk.device();
-    const profile = await sendWireRequest(proxy.url, device.updateEndpoint);
+    const profile = await sendWireRequest(sinks.proxy.url, device.updateEndpoint);
     expect(profile.status).toBe(202);
     expect(JSON.parse(profile.body)).toEqual({ Message: 'Accepted', RequestID: expect.any(String) });
 
     const verdicts: BatchVerdicts = {};
-    for (const call of submitCalls(device)) Object.assign(verdicts, await submit(proxy.url, sdk, call));
+    for (const call of submitCalls(device)) Object.assign(verdicts, await submit(sinks.proxy.url, sdk, call));
     const refused = oversizedId(device);
     expect(idsWith(verdicts, 'delivered')).toEqual(device.queue.map(([id]) => id).filter((id) => id !== refused));
 
@@ -141,15 +125,15 @@ describe.each(SDKS)('%s replayed over real HTTP (SINK=local,kinesis)', (_name, s
     while (verdicts[refused] === 'kept') {
       retries += 1;
       sends += 1;
-      Object.assign(verdicts, await submit(proxy.url, sdk, device.putEvents([refused]), { [refused]: retries }));
+      Object.assign(verdicts, await submit(sinks.proxy.url, sdk, device.putEvents([refused]), { [refused]: retries }));
     }
     expect(verdicts[refused]).toBe('discarded');
     expect(sends).toBe(sdk.model === AWS_PINPOINT_MODEL ? 1 + AWS_PINPOINT_MAX_RETRIES : 1);
 
-    await waitFor(() => proxy.deps.spool?.storedEvents() === 0, 20_000, 'the spool to drain into both sinks');
+    await waitFor(() => sinks.proxy.deps.spool?.storedEvents() === 0, 20_000, 'the spool to drain into both sinks');
     const accepted = acceptedOf(device);
-    expectPinpointRecordsIntact(accepted, storedRecords(temp.dir, device.applicationId));
-    const streamed = (await kinesalite.readAll(stream)).map((r) => ({ key: r.partitionKey, record: JSON.parse(r.data) as EventStreamRecord }));
+    expectPinpointRecordsIntact(accepted, storedRecords(sinks.dataDir, device.applicationId));
+    const streamed = (await sinks.kinesalite.readAll(sinks.stream)).map((r) => ({ key: r.partitionKey, record: JSON.parse(r.data) as EventStreamRecord }));
     const ofDevice = streamed.filter((r) => r.record.application.app_id === device.applicationId);
     expectPinpointRecordsIntact(accepted, ofDevice.map((r) => r.record));
     expect(new Set(ofDevice.map((r) => r.key))).toEqual(new Set([device.endpointId]));
