@@ -167,7 +167,7 @@ const timestamp: fc.Arbitrary<JsonNode> = fc.oneof(
 );
 
 /** `[[name, value]]` with probability `presence`, else `[]`. */
-const member = (name: string, value: fc.Arbitrary<JsonNode>, presence = 0.6): fc.Arbitrary<Array<[string, JsonNode]>> =>
+export const member = (name: string, value: fc.Arbitrary<JsonNode>, presence = 0.6): fc.Arbitrary<Array<[string, JsonNode]>> =>
   fc.oneof(
     w(Math.round(presence * 100), value.map((v): Array<[string, JsonNode]> => [[name, v]])),
     w(Math.round((1 - presence) * 100), fc.constant<Array<[string, JsonNode]>>([])),
