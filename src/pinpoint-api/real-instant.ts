@@ -1,20 +1,12 @@
-const TIMESTAMP_PARTS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})/;
+import { parseLegacyTimestamp } from '../mapping/timestamp';
 
 /**
- * The schemas' timestamp pattern admits `2026-02-30T25:61:00Z`; Pinpoint parses timestamps as
- * ISO 8601 instants, so a timestamp must name one (a leap second, :60, is not accepted by either).
+ * The schemas' timestamp pattern admits `2026-02-30T25:61:00Z` and offsets such as `+24:00`;
+ * Pinpoint parses timestamps as ISO 8601 instants, so a timestamp must name one (a leap second,
+ * :60, is not accepted by either). Read with the mapping's own parser, the one `toIsoTimestamp`
+ * uses at delivery: a timestamp that passes here is one the mapping can read, so an accepted
+ * event can never be set aside as unreadable after its 202.
  */
 export function namesARealInstant(timestamp: string): boolean {
-  const parts = TIMESTAMP_PARTS.exec(timestamp);
-  if (!parts) return false;
-  const [year, month, day, hour, minute, second] = parts.slice(1).map(Number) as [number, number, number, number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  return (
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    date.getUTCHours() === hour &&
-    date.getUTCMinutes() === minute &&
-    date.getUTCSeconds() === second
-  );
+  return !Number.isNaN(parseLegacyTimestamp(timestamp));
 }
