@@ -9,6 +9,8 @@ declare module 'autocannon' {
       body?: string | Buffer;
       /** Rebuilds the request before each send (autocannon recomputes Content-Length). */
       setupRequest?: (request: Request) => Request;
+      /** Called with each answer to this request: status and body (the context and headers are not used). */
+      onResponse?: (status: number, body: string) => void;
     }
     interface Options {
       url: string;

@@ -61,30 +61,44 @@ function withFreshIds(request: BenchRequest): autocannon.Request {
   };
 }
 
+/** Called with each answer: the index of the request in the shape (its device), the status and the body. */
+export type AnswerHook = (device: number, status: number, body: string) => void;
+
 /**
  * Drives `url` with the shape's requests (cycled) on `connections` keep-alive connections.
  * `unique` gives every request fresh event content (autocannon's id replacement), for phases
  * that count delivered events: the proxy's event ids are deterministic, so a resent body is the
- * same events again.
+ * same events again. `onAnswer` sees every answer, for phases that count what was acknowledged.
  */
 export function drive(
   url: string,
-  shape: RequestShape,
-  options: { connections: number; seconds?: number; amount?: number; overallRate?: number; unique?: boolean },
+  shape: RequestShape<string>,
+  options: { connections: number; seconds?: number; amount?: number; overallRate?: number; unique?: boolean; onAnswer?: AnswerHook },
 ): Promise<autocannon.AutocannonResult> {
+  const { onAnswer } = options;
+  const prepared: autocannon.Request[] = options.unique ? shape.requests.map(withFreshIds) : shape.requests;
+  const requests = onAnswer
+    ? prepared.map((request, device) => ({
+        ...request,
+        onResponse: (status: number, body: string) => {
+          onAnswer(device, status, body);
+        },
+      }))
+    : prepared;
   return autocannon({
     url,
     connections: options.connections,
     timeout: 10,
-    requests: options.unique ? shape.requests.map(withFreshIds) : shape.requests,
+    requests,
     ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.seconds ?? 1 }),
     ...(options.overallRate !== undefined ? { overallRate: options.overallRate } : {}),
   });
 }
 
-function toRound(
+/** One round's figures from autocannon's result; `backlogGrowth` (durable targets) gives delivered/s. */
+export function toRound(
   round: number,
-  shape: RequestShape,
+  shape: RequestShape<string>,
   result: autocannon.AutocannonResult,
   peakRssBytes: number | null,
   backlogGrowth: number | null,

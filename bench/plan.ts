@@ -1,7 +1,7 @@
 import type { ShapeId } from './request-shapes';
 
-/** The bench's phases; `BENCH_PHASES` picks some (the KPI phase alone: `BENCH_PHASES=kpi`). */
-export const PHASES = ['load', 'delivery', 'kpi'] as const;
+/** The bench's phases, in the order they run; `BENCH_PHASES` picks some (the KPI phase alone: `BENCH_PHASES=kpi`). */
+export const PHASES = ['load', 'delivery', 'pinpoint', 'kpi'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /**
@@ -36,6 +36,24 @@ export interface KpiPlan {
   costPrefillEvents: number;
 }
 
+/**
+ * The Pinpoint-native phase, per sender: its PutEvents in rounds alternating with the legacy
+ * route's (each route on a durable/local service of its own), UpdateEndpoint at a small
+ * concurrency, and fresh events looked up in the local store.
+ */
+export interface PinpointPlan {
+  /** Rounds per sender shape; each round drives the legacy reference and the Pinpoint calls once, alternating which goes first. */
+  rounds: number;
+  seconds: number;
+  /** UpdateEndpoint: connections (each call fsyncs `endpoints.db`, so few callers) and seconds. */
+  endpointConnections: number;
+  endpointSeconds: number;
+  /** PutEvents calls per sender shape with fresh event ids, for the delivery check. */
+  freshCalls: number;
+  /** Longest wait for the spool to empty, before each round and before the store is read. */
+  drainTimeoutSeconds: number;
+}
+
 /** How long one shape is driven against each target. */
 export interface ShapePlan {
   shape: ShapeId;
@@ -57,6 +75,7 @@ export interface BenchPlan {
   /** The local store phase: seconds of fresh js-10 events, and the longest wait for the spool to empty. */
   localStore: { seconds: number; drainTimeoutSeconds: number };
   quota: { seconds: number; steadyFromSeconds: number; requestsPerSecond: number; callsPerSecond: number; ceilingEventsPerSecond: number };
+  pinpoint: PinpointPlan;
   kpi: KpiPlan;
   /** Hard stop for the whole run. */
   deadlineSeconds: number;
@@ -77,12 +96,21 @@ export function createPlan(quick: boolean, kpiEvents?: number): BenchPlan {
     costEvents: quick ? 20_000 : 50_000,
     costPrefillEvents: quick ? 50_000 : 200_000,
   };
+  const pinpoint: PinpointPlan = {
+    rounds: quick ? 2 : 5,
+    seconds: 2,
+    endpointConnections: 4,
+    endpointSeconds: quick ? 2 : 3,
+    freshCalls: quick ? 100 : 200,
+    drainTimeoutSeconds: quick ? 30 : 60,
+  };
+  const warmupSeconds = quick ? 0.5 : 1;
   const main = quick ? { rounds: 2, seconds: 2 } : { rounds: 5, seconds: 5 };
   const other = quick ? { rounds: 1, seconds: 2 } : { rounds: 2, seconds: 4 };
   return {
     quick,
     connections: 50,
-    warmupSeconds: quick ? 0.5 : 1,
+    warmupSeconds,
     settleMaxSeconds: quick ? 3 : 5,
     shapes: [
       { shape: 'js-10', ...main, devices: 300 },
@@ -96,8 +124,9 @@ export function createPlan(quick: boolean, kpiEvents?: number): BenchPlan {
     localStore: { seconds: quick ? 2 : 5, drainTimeoutSeconds: quick ? 20 : 60 },
     // 300 req/s × 10 events offers twice the 1 500 events/s that 15 calls/s × 100 events allow.
     quota: { seconds: quick ? 8 : 20, steadyFromSeconds: quick ? 3 : 5, requestsPerSecond: 300, callsPerSecond: 15, ceilingEventsPerSecond: 1500 },
+    pinpoint,
     kpi,
-    deadlineSeconds: (quick ? 240 : 840) + kpiSeconds(kpi) * 2,
+    deadlineSeconds: (quick ? 240 : 840) + kpiSeconds(kpi) * 2 + pinpointSeconds(pinpoint, warmupSeconds) * 2,
   };
 }
 
@@ -108,10 +137,29 @@ export function createPlan(quick: boolean, kpiEvents?: number): BenchPlan {
  */
 const KPI_EVENTS_PER_SECOND = 10_000;
 
+/**
+ * Mean seconds of the Pinpoint phase's waits for empty spools and idle services: a round of 100
+ * events per call leaves a backlog of seconds, one of 3 events almost none (a full run on the
+ * 2-core development machine took 123 s).
+ */
+const PINPOINT_SETTLE_SECONDS = 2.5;
+
 /** Estimated wall time of the KPI phase in seconds. */
 export function kpiSeconds(kpi: KpiPlan): number {
   const rounds = kpi.costPairs * 2 * kpi.costEvents + 2 * kpi.costPrefillEvents;
   return Math.round((rounds + kpi.events) / KPI_EVENTS_PER_SECOND + 10);
+}
+
+/**
+ * Estimated wall time of the Pinpoint phase in seconds, per sender: two service starts, the
+ * UpdateEndpoint load, the warm-ups, the rounds and the fresh calls, each wait for empty spools
+ * taking PINPOINT_SETTLE_SECONDS on average.
+ */
+export function pinpointSeconds(pinpoint: PinpointPlan, warmupSeconds: number): number {
+  const senders = 2;
+  const settle = PINPOINT_SETTLE_SECONDS;
+  const perSender = 2 + pinpoint.endpointSeconds + 2 * (warmupSeconds + settle) + pinpoint.rounds * 2 * (pinpoint.seconds + settle) + 2 + settle;
+  return Math.round(senders * perSender + 5);
 }
 
 /** Estimated wall time in seconds of `phases` with `targets` load targets (start-up and drain included). */
@@ -123,5 +171,8 @@ export function estimateSeconds(plan: BenchPlan, targets: number, phases: readon
   const localStore = plan.localStore.seconds * 4;
   const kpi = kpiSeconds(plan.kpi);
   const load = perTarget * targets + localStore;
-  return Math.round((phases.includes('load') ? load : 0) + (phases.includes('delivery') ? delivery : 0) + (phases.includes('kpi') ? kpi : 0) + 5);
+  const pinpoint = pinpointSeconds(plan.pinpoint, plan.warmupSeconds);
+  return Math.round(
+    (phases.includes('load') ? load : 0) + (phases.includes('delivery') ? delivery : 0) + (phases.includes('pinpoint') ? pinpoint : 0) + (phases.includes('kpi') ? kpi : 0) + 5,
+  );
 }

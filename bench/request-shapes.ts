@@ -6,15 +6,15 @@ export const EVENTS_PATH = '/2014-06-05/events';
 
 /** One prebuilt request, in the form autocannon's `requests` array takes. */
 export interface BenchRequest {
-  method: 'POST';
+  method: 'POST' | 'PUT';
   path: string;
   headers: Record<string, string>;
   body: Buffer;
 }
 
-/** A family of requests as one legacy client generation sends them, for many devices. */
-export interface RequestShape {
-  id: ShapeId;
+/** A family of requests as one client generation sends them, for many devices (the legacy shapes' ids by default). */
+export interface RequestShape<Id extends string = ShapeId> {
+  id: Id;
   description: string;
   eventsPerRequest: number;
   /** Mean wire body size in bytes (after gzip when the shape is gzipped). */
@@ -23,12 +23,16 @@ export interface RequestShape {
   requests: BenchRequest[];
 }
 
-/** The shape ids, in the order the table shows them; `js-10` is the one the pass criteria use. */
-export const SHAPE_IDS = ['js-10', 'js-1', 'js-100', 'ama-240kb', 'android-gzip', 'gzip-10mb'] as const;
+/**
+ * The shape ids; `js-10` is the one the pass criteria use. `js-3` is not in the load table: it is
+ * the legacy reference for the Pinpoint phase's Amplify JS calls of 3 events (last, so the other
+ * shapes keep their seeds and bytes).
+ */
+export const SHAPE_IDS = ['js-10', 'js-1', 'js-100', 'ama-240kb', 'android-gzip', 'gzip-10mb', 'js-3'] as const;
 export type ShapeId = (typeof SHAPE_IDS)[number];
 
 /** A seeded generator, so every run posts the same bytes and runs stay comparable. */
-function createRandom(seed: number): () => number {
+export function createRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -39,19 +43,19 @@ function createRandom(seed: number): () => number {
   };
 }
 
-type Random = () => number;
+export type Random = () => number;
 
-function hex(random: Random, length: number): string {
+export function hex(random: Random, length: number): string {
   let out = '';
   while (out.length < length) out += Math.floor(random() * 16).toString(16);
   return out;
 }
 
-function guid(random: Random): string {
+export function guid(random: Random): string {
   return `${hex(random, 8)}-${hex(random, 4)}-4${hex(random, 3)}-a${hex(random, 3)}-${hex(random, 12)}`;
 }
 
-function pick<T>(random: Random, items: readonly T[]): T {
+export function pick<T>(random: Random, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
 }
 
@@ -60,7 +64,7 @@ const EVENT_TYPES = ['level.start', 'level.complete', 'screen.view', 'item.tap',
 const SCREENS = ['home', 'settings', 'store', 'profile', 'level-select', 'leaderboard'] as const;
 
 /** The SigV4 headers every client sends; the proxy never verifies them but must parse them. */
-function signingHeaders(random: Random, amzDate: string, signedHeaders: string, service = 'mobileanalytics'): Record<string, string> {
+export function signingHeaders(random: Random, amzDate: string, signedHeaders: string, service = 'mobileanalytics'): Record<string, string> {
   return {
     'X-Amz-Date': amzDate,
     'x-amz-security-token': `IQoJb3JpZ2luX2VjE${hex(random, 300)}`,
@@ -70,14 +74,14 @@ function signingHeaders(random: Random, amzDate: string, signedHeaders: string, 
   };
 }
 
-function amzDateOf(ms: number): string {
+export function amzDateOf(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
-/** An aws-sdk-js v2 style event: session with id/start/stop/duration, version, a few attributes and metrics. */
 /** autocannon's placeholder for a per-request id (`idReplacement`). */
 export const UNIQUE_TAG = '[<id>]';
 
+/** An aws-sdk-js v2 style event: session with id/start/stop/duration, version, a few attributes and metrics. */
 function jsEvent(random: Random, sessionId: string, sessionStart: number, at: number): Record<string, unknown> {
   const eventType = pick(random, EVENT_TYPES);
   return {
@@ -226,7 +230,8 @@ function amplifiedRequests(random: Random, devices: number, now: number): BenchR
   });
 }
 
-function meanBytes(requests: readonly BenchRequest[]): number {
+/** The mean body size of `requests` in bytes, as sent. */
+export function meanBytes(requests: readonly BenchRequest[]): number {
   return Math.round(requests.reduce((sum, r) => sum + r.body.length, 0) / Math.max(1, requests.length));
 }
 
@@ -244,6 +249,7 @@ export function buildShape(id: ShapeId, devices: number, now: number): RequestSh
   const random = createRandom(0xbe7c4 + SHAPE_IDS.indexOf(id));
   switch (id) {
     case 'js-1':
+    case 'js-3':
     case 'js-10':
     case 'js-100': {
       const perRequest = Number(id.slice(3));

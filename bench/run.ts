@@ -6,8 +6,9 @@ import { runDeliveryPhase, type DeliveryResult } from './delivery-phase';
 import { runKpiPhase, type KpiPhaseResult } from './kpi-phase';
 import { runLoadPhase, type LoadCell, type LoadTarget } from './load-phase';
 import { runLocalStorePhase, type LocalStoreResult } from './local-store-phase';
+import { runPinpointPhase, type PinpointPhaseResult, type StartService } from './pinpoint-phase';
 import { createPlan, estimateSeconds, parseKpiEvents, parsePhases, type BenchPlan } from './plan';
-import { evaluate, formatDelivery, formatKpis, formatLoadTable, formatLocalStore, formatVerdicts, summarizeCells } from './report';
+import { evaluate, formatDelivery, formatKpis, formatLoadTable, formatLocalStore, formatPinpoint, formatVerdicts, summarizeCells, summarizePinpoint } from './report';
 import { buildShape, type ShapeId } from './request-shapes';
 import { createRssSampler, type RssSampler } from './rss-sampler';
 import { parseTargetList, TARGETS, type TargetContext, type TargetId } from './targets';
@@ -102,6 +103,22 @@ async function delivery(plan: BenchPlan, context: Omit<TargetContext, 'dataDir'>
   }
 }
 
+/** The Pinpoint-native phase, on fresh durable/local services of its own. */
+function pinpoint(plan: BenchPlan, context: Omit<TargetContext, 'dataDir'>, tmp: string, sampler: RssSampler, now: number): Promise<PinpointPhaseResult> {
+  const startService: StartService = async (name) => {
+    const dataDir = join(tmp, name);
+    mkdirSync(dataDir, { recursive: true });
+    const started = await startProcess({ ...TARGETS['durable-local'].spec({ ...context, dataDir }), name });
+    if (!started.ok) {
+      log(`  ${name} unavailable: ${started.reason}`);
+      return { unavailable: started.reason };
+    }
+    sampler.watch(started.process.pid);
+    return { process: started.process, dataDir };
+  };
+  return runPinpointPhase({ plan, startService, sampler, now, log });
+}
+
 /** Runs the whole bench; resolves with the path of the results file. */
 async function main(): Promise<string> {
   const quick = process.env['BENCH_QUICK'] === '1';
@@ -109,9 +126,10 @@ async function main(): Promise<string> {
   const phases = parsePhases(process.env['BENCH_PHASES'], process.env['BENCH_DELIVERY']);
   const withLoad = phases.includes('load');
   const withDelivery = phases.includes('delivery');
+  const withPinpoint = phases.includes('pinpoint');
   const loadIds = withLoad ? parseTargetList(process.env['BENCH_TARGETS']) : [];
   const benchDir = __dirname;
-  if ((withLoad || withDelivery) && !existsSync(join(repoRoot, 'dist', 'main.js'))) {
+  if ((withLoad || withDelivery || withPinpoint) && !existsSync(join(repoRoot, 'dist', 'main.js'))) {
     throw new Error('dist/main.js is missing: run `npm run build` first (`npm run bench` does).');
   }
   const startedAt = new Date();
@@ -128,7 +146,11 @@ async function main(): Promise<string> {
   log(`ma2pinpoint bench${quick ? ' (BENCH_QUICK=1 smoke run)' : ''}: node ${process.version}, ${availableParallelism()} CPU (${cpus()[0]?.model ?? 'unknown'})`);
   const kpiPlan = `KPIs over ${plan.kpi.events.toLocaleString('en-US')} events`;
   const loadPlan = `${plan.connections} connections; ${plan.shapes.map((s) => `${s.shape} ${s.rounds}×${s.seconds}s`).join(', ')}; rounds alternate between targets`;
-  log(`plan: phases ${phases.join(', ')}; ${withLoad ? `${loadPlan}; ` : ''}${phases.includes('kpi') ? `${kpiPlan}; ` : ''}~${estimateSeconds(plan, loadIds.length, phases)} s estimated`);
+  const pinpointPlan = `Pinpoint ${plan.pinpoint.rounds} paired rounds × ${plan.pinpoint.seconds}s per sender`;
+  log(
+    `plan: phases ${phases.join(', ')}; ${withLoad ? `${loadPlan}; ` : ''}${withPinpoint ? `${pinpointPlan}; ` : ''}${phases.includes('kpi') ? `${kpiPlan}; ` : ''}` +
+      `~${estimateSeconds(plan, loadIds.length, phases)} s estimated`,
+  );
   const tmp = mkdtempSync(join(tmpdir(), 'ma2pinpoint-bench-'));
   tmpDirs.push(tmp);
   const sampler = createRssSampler();
@@ -137,7 +159,8 @@ async function main(): Promise<string> {
     let localStore: LocalStoreResult | { unavailable: string } | undefined;
     let targetPeaks: TargetPeak[] = [];
     let deliveryResult: DeliveryResult | undefined;
-    if (withLoad || withDelivery) {
+    let pinpointResult: PinpointPhaseResult | undefined;
+    if (withLoad || withDelivery || withPinpoint) {
       const standIn = await startProcess({ name: 'pinpoint-stand-in', script: join(benchDir, 'pinpoint-stand-in.js'), env: {} });
       if (!standIn.ok) throw new Error(`the Pinpoint stand-in did not start: ${standIn.reason}`);
       const context = { repoRoot, benchDir, standInUrl: standIn.process.url };
@@ -145,6 +168,10 @@ async function main(): Promise<string> {
       if (withDelivery) {
         log('delivery (durable + Pinpoint stand-in):');
         deliveryResult = await delivery(plan, context, tmp, sampler, now);
+      }
+      if (withPinpoint) {
+        log('Pinpoint-native ingest (durable/local, PutEvents against the legacy route, UpdateEndpoint):');
+        pinpointResult = await pinpoint(plan, context, tmp, sampler, now);
       }
       await standIn.process.stop();
     }
@@ -156,7 +183,7 @@ async function main(): Promise<string> {
       log(`  KPI phase: ${kpis.seconds.toFixed(0)} s`);
     }
     const summaries = summarizeCells(cells);
-    const verdicts = evaluate(summaries, deliveryResult, kpis);
+    const verdicts = evaluate(summaries, deliveryResult, kpis, pinpointResult);
     const descriptions = new Map(cells.map((c) => [c.shape, `${c.shapeDescription}, body ${(c.bodyBytes / 1024).toFixed(1)} KB`]));
     log('');
     if (withLoad) {
@@ -170,6 +197,10 @@ async function main(): Promise<string> {
     }
     if (withLoad || withDelivery) {
       log(formatDelivery(deliveryResult));
+      log('');
+    }
+    if (pinpointResult) {
+      log(formatPinpoint(pinpointResult, { connections: plan.connections, rounds: plan.pinpoint.rounds, seconds: plan.pinpoint.seconds }));
       log('');
     }
     if (kpis) {
@@ -197,6 +228,7 @@ async function main(): Promise<string> {
       load: summaries.map((s) => ({ ...s, roundResults: cells.find((c) => c.target === s.target && c.shape === s.shape)?.rounds ?? [] })),
       localStore: localStore ?? null,
       delivery: deliveryResult ?? null,
+      pinpoint: pinpointResult ? { ...pinpointResult, summary: summarizePinpoint(pinpointResult) } : null,
       kpis: kpis ?? null,
       verdicts,
     };
