@@ -85,7 +85,7 @@ export interface BenchPlan {
  * The round plan. The main shape (10 events/request) gets the most rounds because the pass
  * criteria use it: five, so that the median of the per-round ratios is not decided by one round
  * in which the shared machine was busy or quiet for one target only. `BENCH_QUICK=1` shrinks
- * everything to a ~2.5-minute smoke run (a KPI store of 200 000 events).
+ * everything to a ~3.5-minute smoke run (a KPI store of 200 000 events).
  */
 export function createPlan(quick: boolean, kpiEvents?: number): BenchPlan {
   const kpi: KpiPlan = {
@@ -139,8 +139,8 @@ const KPI_EVENTS_PER_SECOND = 10_000;
 
 /**
  * Mean seconds of the Pinpoint phase's waits for empty spools and idle services: a round of 100
- * events per call leaves a backlog of seconds, one of 3 events almost none (a full run on the
- * 2-core development machine took 123 s).
+ * events per call leaves a backlog of seconds, one of 3 events almost none (full runs on the
+ * 2-core development machine took 123 and 127 s).
  */
 const PINPOINT_SETTLE_SECONDS = 2.5;
 
