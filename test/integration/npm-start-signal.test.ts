@@ -81,8 +81,9 @@ describe('npm start passes signals to the service', () => {
       npm.kill(signal);
       const result = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('npm still running'), 15_000))]);
       expect(result).toEqual({ code: 0, signal: null });
-      expect(logs.map((l) => l['message'])).toEqual(['listening', 'admin listening', 'stopping', 'stopped']);
-      expect(logs[2]).toEqual(expect.objectContaining({ signal }));
+      // The endpoint profile store says where it is as it opens, before the ports listen.
+      expect(logs.map((l) => l['message'])).toEqual(['endpoint profiles', 'listening', 'admin listening', 'stopping', 'stopped']);
+      expect(logs[3]).toEqual(expect.objectContaining({ signal }));
       await waitFor(() => !isRunning(service as number), 5_000, 'the service process to end').catch(() => undefined);
       expect({ service, running: isRunning(service as number) }).toEqual({ service, running: false });
     } finally {
