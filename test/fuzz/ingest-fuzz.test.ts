@@ -1,16 +1,13 @@
-import http from 'node:http';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { loadConfig } from '../../src/config';
 import { detectClientSdk } from '../../src/legacy/client-sdk';
 import type { ClientKind } from '../../src/legacy/types';
 import { eventStorePath } from '../../src/local-store/event-store';
 import { allClientFixtures } from '../fixtures/clients';
-import { startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
 import { waitFor } from '../support/legacy-sender';
-import { makeTempDir } from '../support/temp-dir';
 import { generatedRequest } from './arbitraries';
 import { Findings } from './findings';
+import { FUZZ_CONCURRENCY, useFuzzTarget } from './fuzz-target';
 import { fixtureRequest } from './fixture-mutations';
 import { collisionCause, createOracle, expectedEvents, FAILURE, type ExpectedEvent, type Verdict } from './oracle';
 import { spoolDiagnostics } from './spool-diagnostics';
@@ -29,11 +26,9 @@ const DEFAULT_SEED = 20261122;
 const SEED = Number(process.env['FUZZ_SEED'] ?? DEFAULT_SEED) | 0;
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 10_000);
 const ONLY = process.env['FUZZ_ONLY']?.split(',').filter(Boolean).map(Number);
-const CONCURRENCY = 16;
 const REQUEST_TIMEOUT_MS = 20_000;
 const DRAIN_TIMEOUT_MS = 60_000;
 
-const ENV = { ACK_MODE: 'durable', SINK: 'local', FORWARD_LINGER_MS: '0' };
 
 /** Generated requests and mutated fixtures, about half each. */
 const requestArbitrary: fc.Arbitrary<RequestSpec> = fc.oneof(
@@ -107,20 +102,7 @@ function judgeAnswer(request: FuzzRequest, outcome: Outcome, verdict: Verdict): 
 }
 
 describe('ingest fuzz: generated and mutated legacy requests over HTTP', () => {
-  let temp: ReturnType<typeof makeTempDir>;
-  let proxy: InProcessProxy;
-  let agent: http.Agent;
-
-  beforeAll(async () => {
-    temp = makeTempDir('ma2pinpoint-fuzz-');
-    proxy = await startInProcessProxy({ ...ENV, DATA_DIR: temp.dir });
-    agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  });
-  afterAll(async () => {
-    agent?.destroy();
-    await proxy?.close();
-    temp?.remove();
-  });
+  const target = useFuzzTarget('ma2pinpoint-fuzz-');
 
   it('the user agents it sends are told apart as the suite expects', () => {
     for (const { kind, headers } of USER_AGENTS) {
@@ -134,9 +116,9 @@ describe('ingest fuzz: generated and mutated legacy requests over HTTP', () => {
     `answers ${runs.length} requests as legacy clients need, and stores every acknowledged event (seed ${SEED})`,
     async () => {
       const started = Date.now();
-      const config = loadConfig({ ...ENV, DATA_DIR: temp.dir });
+      const { config } = target;
       const oracle = createOracle({ bodyLimit: config.http.bodyLimit, inflatedBodyLimit: config.http.inflatedBodyLimit });
-      const baseUrl = new URL(proxy.url);
+      const baseUrl = new URL(target.proxy.url);
       const findings = new Findings();
       /** Request index → the events it must have stored. */
       const owed = new Map<number, ExpectedEvent[]>();
@@ -151,7 +133,7 @@ describe('ingest fuzz: generated and mutated legacy requests over HTTP', () => {
         while (next < runs.length) {
           const index = runs[next++] as number;
           const request = requestAt(index);
-          const outcome = await send(agent, baseUrl, request, REQUEST_TIMEOUT_MS);
+          const outcome = await send(target.agent, baseUrl, request, REQUEST_TIMEOUT_MS);
           const verdict = await oracle.verdict(request);
           count(`${request.kind} ${outcome.answered ? outcome.status : 'none'}`);
           const answer = summarize(outcome);
@@ -174,19 +156,19 @@ describe('ingest fuzz: generated and mutated legacy requests over HTTP', () => {
           }
         }
       };
-      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+      await Promise.all(Array.from({ length: FUZZ_CONCURRENCY }, worker));
       const sent = Date.now();
 
       let drained = true;
       try {
-        await waitFor(() => proxy.deps.spool?.storedEvents() === 0, DRAIN_TIMEOUT_MS, 'the spool to drain');
+        await waitFor(() => target.proxy.deps.spool?.storedEvents() === 0, DRAIN_TIMEOUT_MS, 'the spool to drain');
       } catch {
         drained = false;
       }
-      const store = new Database(eventStorePath(temp.dir), { readonly: true, fileMustExist: true });
+      const store = new Database(eventStorePath(target.dataDir), { readonly: true, fileMustExist: true });
       const storedIds = new Set(store.prepare('SELECT event_id FROM events').pluck().all() as string[]);
       store.close();
-      const diagnostics = spoolDiagnostics(temp.dir);
+      const diagnostics = spoolDiagnostics(target.dataDir);
       let owedEvents = 0;
       for (const [index, events] of owed) {
         owedEvents += events.length;
@@ -202,7 +184,7 @@ describe('ingest fuzz: generated and mutated legacy requests over HTTP', () => {
       if (!drained) {
         findings.add({
           failure: `the spool did not drain within ${DRAIN_TIMEOUT_MS} ms`,
-          detail: `${proxy.deps.spool?.storedEvents() ?? '?'} events still stored\n${diagnostics}`,
+          detail: `${target.proxy.deps.spool?.storedEvents() ?? '?'} events still stored\n${diagnostics}`,
           answer: '',
         });
       }

@@ -1,13 +1,10 @@
-import http from 'node:http';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { loadConfig } from '../../src/config';
 import { eventStorePath } from '../../src/local-store/event-store';
 import { detectPinpointSender } from '../../src/pinpoint-api/pinpoint-sender';
-import { startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
 import { waitFor } from '../support/legacy-sender';
-import { makeTempDir } from '../support/temp-dir';
 import { Findings } from './findings';
+import { FUZZ_CONCURRENCY, useFuzzTarget } from './fuzz-target';
 import { pinpointRequestArbitrary } from './pinpoint-arbitraries';
 import { judgePinpointAnswer, summarizeAnswer } from './pinpoint-answer-checks';
 import { EndpointLedger, type LedgerProblem } from './pinpoint-endpoint-ledger';
@@ -35,13 +32,11 @@ const DEFAULT_SEED = 20261129;
 const SEED = Number(process.env['FUZZ_SEED'] ?? DEFAULT_SEED) | 0;
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 8_000);
 const ONLY = process.env['FUZZ_ONLY']?.split(',').filter(Boolean).map(Number);
-const CONCURRENCY = 16;
 const REQUEST_TIMEOUT_MS = 20_000;
 const DRAIN_TIMEOUT_MS = 60_000;
 /** At most this many endpoints get a final GetEndpoint (each costs one request). */
 const FINAL_READS = 500;
 
-const ENV = { ACK_MODE: 'durable', SINK: 'local', FORWARD_LINGER_MS: '0' };
 
 /** The service's view of who sent a request (it decides the "retry later" answer). */
 function senderOf(request: PinpointFuzzRequest): ReturnType<typeof detectPinpointSender>['kind'] {
@@ -83,20 +78,7 @@ function operationOf(verdict: PinpointVerdict): string {
 }
 
 describe('Pinpoint fuzz: generated and mutated Pinpoint API requests over HTTP', () => {
-  let temp: ReturnType<typeof makeTempDir>;
-  let proxy: InProcessProxy;
-  let agent: http.Agent;
-
-  beforeAll(async () => {
-    temp = makeTempDir('ma2pinpoint-pinpoint-fuzz-');
-    proxy = await startInProcessProxy({ ...ENV, DATA_DIR: temp.dir });
-    agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  });
-  afterAll(async () => {
-    agent?.destroy();
-    await proxy?.close();
-    temp?.remove();
-  });
+  const target = useFuzzTarget('ma2pinpoint-pinpoint-fuzz-');
 
   it('the user agents it sends are told apart as the suite expects', () => {
     for (const { kind, headers } of PINPOINT_USER_AGENTS) {
@@ -110,7 +92,7 @@ describe('Pinpoint fuzz: generated and mutated Pinpoint API requests over HTTP',
     `answers ${runs.length} requests as Pinpoint's senders need, and stores every Accepted event (seed ${SEED})`,
     async () => {
       const started = Date.now();
-      const config = loadConfig({ ...ENV, DATA_DIR: temp.dir });
+      const { config } = target;
       const limits = { pinpointBodyLimit: config.http.pinpointBodyLimit, inflatedBodyLimit: config.http.inflatedBodyLimit };
       const arbitrary = pinpointRequestArbitrary(pinpointFixtures(), limits);
       /** Each request has its own seed derived from the run's seed and its index, so one can be replayed alone. */
@@ -120,7 +102,7 @@ describe('Pinpoint fuzz: generated and mutated Pinpoint API requests over HTTP',
         return buildPinpointRequest(spec as PinpointRequestSpec, index);
       };
       const oracle = createPinpointOracle(limits);
-      const baseUrl = new URL(proxy.url);
+      const baseUrl = new URL(target.proxy.url);
       const findings = new Findings();
       const events = new EventLedger();
       const endpoints = new EndpointLedger();
@@ -170,7 +152,7 @@ describe('Pinpoint fuzz: generated and mutated Pinpoint API requests over HTTP',
           const verdict = await oracle.verdict(request);
           const sentAt = Date.now();
           if (verdict.answer === 'endpoint-stored') endpoints.sent(verdict.applicationId, verdict.endpointId, index, verdict.request, sentAt);
-          const outcome = await send(agent, baseUrl, request, REQUEST_TIMEOUT_MS);
+          const outcome = await send(target.agent, baseUrl, request, REQUEST_TIMEOUT_MS);
           const answeredAt = Date.now();
           count(`${operationOf(verdict)} ${outcome.answered ? outcome.status : 'none'}`);
           count(`sender ${request.kind}`);
@@ -186,19 +168,19 @@ describe('Pinpoint fuzz: generated and mutated Pinpoint API requests over HTTP',
           for (const problem of book(request, verdict, outcome, sentAt, answeredAt)) findings.add({ ...problem, request, answer });
         }
       };
-      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+      await Promise.all(Array.from({ length: FUZZ_CONCURRENCY }, worker));
       const sentSeconds = (Date.now() - started) / 1000;
 
       let drained = true;
       try {
-        await waitFor(() => proxy.deps.spool?.storedEvents() === 0, DRAIN_TIMEOUT_MS, 'the spool to drain');
+        await waitFor(() => target.proxy.deps.spool?.storedEvents() === 0, DRAIN_TIMEOUT_MS, 'the spool to drain');
       } catch {
         drained = false;
       }
-      if (!drained) findings.add({ failure: `the spool did not drain within ${DRAIN_TIMEOUT_MS} ms`, detail: `${proxy.deps.spool?.storedEvents() ?? '?'} events still stored`, answer: '' });
+      if (!drained) findings.add({ failure: `the spool did not drain within ${DRAIN_TIMEOUT_MS} ms`, detail: `${target.proxy.deps.spool?.storedEvents() ?? '?'} events still stored`, answer: '' });
       const drainSeconds = (Date.now() - started) / 1000 - sentSeconds;
 
-      const store = new Database(eventStorePath(temp.dir), { readonly: true, fileMustExist: true });
+      const store = new Database(eventStorePath(target.dataDir), { readonly: true, fileMustExist: true });
       const rows = store.prepare('SELECT event_id, app_id, client_id, event_type, record FROM events').all() as StoredRow[];
       store.close();
       report(events.storeProblems(rows, endpoints));
@@ -208,13 +190,13 @@ describe('Pinpoint fuzz: generated and mutated Pinpoint API requests over HTTP',
       for (const { applicationId, endpointId } of settled) {
         const path = `/v1/apps/${encodeURIComponent(applicationId)}/endpoints/${encodeURIComponent(endpointId)}`;
         const read: PinpointFuzzRequest = { index: -1, origin: 'final GetEndpoint', kind: 'unknown', method: 'GET', path, headers: [], body: Buffer.alloc(0) };
-        const outcome = await send(agent, baseUrl, read, REQUEST_TIMEOUT_MS);
+        const outcome = await send(target.agent, baseUrl, read, REQUEST_TIMEOUT_MS);
         const body = outcome.answered && outcome.status === 200 ? parseObject(outcome.body) : undefined;
         const problems = body === undefined ? [`answered ${summarizeAnswer(outcome)}`] : endpoints.finalProblems(applicationId, endpointId, body);
         for (const detail of problems) findings.add({ failure: "an endpoint's final profile is not its latest call's", detail, request: read, answer: summarizeAnswer(outcome) });
       }
 
-      const health = await send(agent, baseUrl, { index: -1, origin: 'health check', kind: 'unknown', method: 'GET', path: '/healthz', headers: [], body: Buffer.alloc(0) }, REQUEST_TIMEOUT_MS);
+      const health = await send(target.agent, baseUrl, { index: -1, origin: 'health check', kind: 'unknown', method: 'GET', path: '/healthz', headers: [], body: Buffer.alloc(0) }, REQUEST_TIMEOUT_MS);
       if (!health.answered || health.status !== 200) findings.add({ failure: 'the service does not answer /healthz 200 after the run', detail: summarizeAnswer(health), answer: '' });
 
       const summary = {
@@ -233,7 +215,7 @@ describe('Pinpoint fuzz: generated and mutated Pinpoint API requests over HTTP',
 
       if (findings.size > 0) {
         const replay = `Reproduce: FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS} npx jest test/fuzz/pinpoint-fuzz.test.ts (one request: add FUZZ_ONLY=<index>).`;
-        throw new Error(findings.report(`pinpoint fuzz found ${findings.size} class(es) of failures with seed ${SEED}. ${replay}\nDelivery side: ${spoolDiagnostics(temp.dir)}`));
+        throw new Error(findings.report(`pinpoint fuzz found ${findings.size} class(es) of failures with seed ${SEED}. ${replay}\nDelivery side: ${spoolDiagnostics(target.dataDir)}`));
       }
       // The run itself must have been meaningful: every sender kind, events stored, profiles read back.
       if (!ONLY) {
