@@ -18,12 +18,11 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import AWS from 'aws-sdk';
 import { pinpointEventId } from '../../src/mapping/event-id';
 import type { EventStreamRecord } from '../../src/mapping/event-stream-record';
-import { pinpointStandInEnv, startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
 import { killProxyProcess, startProxyProcess, type ProxyProcess } from '../support/proxy-process';
 import { waitFor } from '../support/legacy-sender';
 import { storedRecords, useLocalAndKinesisProxy } from '../support/pinpoint-local-store';
 import { acceptedEventsOf, expectPinpointRecordsIntact, type AcceptedPinpointEvents } from '../support/pinpoint-record-oracle';
-import { startPinpointStandIn, type PinpointStandIn } from '../support/pinpoint-stand-in';
+import { useFullSpoolProxy } from '../support/full-spool-proxy';
 import { makeTempDir } from '../support/temp-dir';
 
 /** Keys a backend would hold for Pinpoint; the service (AUTH_MODE=none) takes any signature. */
@@ -242,21 +241,7 @@ describe('backend senders against the service (SINK=local,kinesis)', () => {
  * the same call once the spool has room is stored exactly once.
  */
 describe('@aws-sdk/client-pinpoint v3 against a full spool (SPOOL_MAX_EVENTS=3, Pinpoint down)', () => {
-  let standIn: PinpointStandIn;
-  let proxy: InProcessProxy;
-  let temp: ReturnType<typeof makeTempDir>;
-  let down = true;
-
-  beforeAll(async () => {
-    temp = makeTempDir();
-    standIn = await startPinpointStandIn({ behavior: () => (down ? { status: 500 } : undefined) });
-    proxy = await startInProcessProxy({ ...pinpointStandInEnv(standIn), DATA_DIR: temp.dir, SPOOL_MAX_EVENTS: '3', FORWARD_LINGER_MS: '20' });
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await standIn?.close();
-    temp.remove();
-  });
+  const full = useFullSpoolProxy(3);
 
   const appId = 'e0f1a2b3c4d5e6f708192a3b4c5d6e7f';
   const events = (keys: string[]): EventsRequest => ({
@@ -265,23 +250,23 @@ describe('@aws-sdk/client-pinpoint v3 against a full spool (SPOOL_MAX_EVENTS=3, 
 
   it('surfaces TooManyRequestsException after its retries, stores nothing of it, and the call sent again later lands once', async () => {
     const first = events(['a', 'b', 'c']);
-    const client = v3Client(proxy.url, 2);
+    const client = v3Client(full.proxy.url, 2);
     expect((await client.send(new PutEventsCommand({ ApplicationId: appId, EventsRequest: first }))).EventsResponse).toEqual(expectedResults(first));
-    expect(proxy.deps.spool?.storedEvents()).toBe(3);
+    expect(full.proxy.deps.spool?.storedEvents()).toBe(3);
 
     const second = events(['d', 'e']);
     const error = await client.send(new PutEventsCommand({ ApplicationId: appId, EventsRequest: second })).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(TooManyRequestsException);
     expect((error as TooManyRequestsException).$metadata).toEqual(expect.objectContaining({ httpStatusCode: 429, attempts: 2 }));
     expect((error as TooManyRequestsException).message).toMatch(/\w/);
-    expect(proxy.deps.spool?.storedEvents()).toBe(3);
+    expect(full.proxy.deps.spool?.storedEvents()).toBe(3);
 
-    down = false;
-    await waitFor(() => proxy.deps.spool?.storedEvents() === 0, 20_000, 'the spool to drain into Pinpoint');
+    full.bringUp();
+    await waitFor(() => full.proxy.deps.spool?.storedEvents() === 0, 20_000, 'the spool to drain into Pinpoint');
     expect((await client.send(new PutEventsCommand({ ApplicationId: appId, EventsRequest: second }))).EventsResponse).toEqual(expectedResults(second));
     client.destroy();
-    await waitFor(() => proxy.deps.spool?.storedEvents() === 0, 20_000, 'the resent call to reach Pinpoint');
-    expect(standIn.delivered().map((d) => d.eventId).sort()).toEqual(['a', 'b', 'c', 'd', 'e'].map((key) => pinpointEventId(appId, 'report-job', key)).sort());
+    await waitFor(() => full.proxy.deps.spool?.storedEvents() === 0, 20_000, 'the resent call to reach Pinpoint');
+    expect(full.standIn.delivered().map((d) => d.eventId).sort()).toEqual(['a', 'b', 'c', 'd', 'e'].map((key) => pinpointEventId(appId, 'report-job', key)).sort());
   });
 });
 

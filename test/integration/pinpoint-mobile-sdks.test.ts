@@ -4,7 +4,6 @@ import { awsPinpointDevice, AWS_PINPOINT_USER_AGENT } from '../fixtures/pinpoint
 import { OVERSIZED_EVENT_INDEX } from '../fixtures/pinpoint-clients/device-activity';
 import { pinpointManagerDevice, PINPOINT_MANAGER_USER_AGENT } from '../fixtures/pinpoint-clients/pinpoint-manager';
 import { submitCalls, type MobileDevice, type PutEventsCall } from '../fixtures/pinpoint-clients/wire-request';
-import { pinpointStandInEnv, startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
 import { waitFor } from '../support/legacy-sender';
 import {
   AWS_PINPOINT_MAX_RETRIES,
@@ -18,9 +17,8 @@ import {
 } from '../support/pinpoint-client-models';
 import { storedRecords, useLocalAndKinesisProxy } from '../support/pinpoint-local-store';
 import { acceptedEventsOf, expectPinpointRecordsIntact, type AcceptedPinpointEvents } from '../support/pinpoint-record-oracle';
-import { startPinpointStandIn, type PinpointStandIn } from '../support/pinpoint-stand-in';
 import { callAnswerOf, sendWireRequest } from '../support/pinpoint-wire';
-import { makeTempDir } from '../support/temp-dir';
+import { useFullSpoolProxy } from '../support/full-spool-proxy';
 
 /** A mobile SDK under test: the device it runs on and its keep-or-delete rule. */
 interface MobileSdk {
@@ -146,32 +144,18 @@ describe.each(SDKS)('%s replayed over real HTTP (SINK=local,kinesis)', (_name, s
  * stored of a refused call, and the calls the SDK sends again once the spool has room land once.
  */
 describe.each(SDKS)('%s against a full spool (SPOOL_MAX_EVENTS=150, Pinpoint down)', (_name, sdk) => {
-  let standIn: PinpointStandIn;
-  let proxy: InProcessProxy;
-  let temp: ReturnType<typeof makeTempDir>;
-  let down = true;
-
-  beforeAll(async () => {
-    temp = makeTempDir();
-    standIn = await startPinpointStandIn({ behavior: () => (down ? { status: 500 } : undefined) });
-    proxy = await startInProcessProxy({ ...pinpointStandInEnv(standIn), DATA_DIR: temp.dir, SPOOL_MAX_EVENTS: '150', FORWARD_LINGER_MS: '20' });
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await standIn?.close();
-    temp.remove();
-  });
+  const full = useFullSpoolProxy(150);
 
   it('keeps every refused event, and what it sends again once there is room lands exactly once', async () => {
     const device = sdk.device();
     const [first, second, third] = submitCalls(device) as [PutEventsCall, PutEventsCall, PutEventsCall];
-    expect(idsWith(await submit(proxy.url, sdk, first), 'delivered')).toHaveLength(100);
-    expect(proxy.deps.spool?.storedEvents()).toBe(100);
+    expect(idsWith(await submit(full.proxy.url, sdk, first), 'delivered')).toHaveLength(100);
+    expect(full.proxy.deps.spool?.storedEvents()).toBe(100);
 
     const refusedCalls = [second, third];
     const retries: Record<string, number> = {};
     for (const call of refusedCalls) {
-      const answer = await sendWireRequest(proxy.url, call);
+      const answer = await sendWireRequest(full.proxy.url, call);
       expect([answer.status, answer.headers['x-amzn-errortype']]).toEqual([500, 'InternalServerErrorException']);
       expect(JSON.parse(answer.body)).toEqual({ Message: expect.any(String), RequestID: expect.any(String) });
       const eventIds = Object.keys(call.request.BatchItem?.[device.endpointId]?.Events ?? {});
@@ -179,22 +163,22 @@ describe.each(SDKS)('%s against a full spool (SPOOL_MAX_EVENTS=150, Pinpoint dow
       expect(idsWith(verdicts, 'kept')).toEqual(eventIds);
       for (const id of eventIds) retries[id] = 1;
     }
-    expect(proxy.deps.spool?.storedEvents()).toBe(100);
+    expect(full.proxy.deps.spool?.storedEvents()).toBe(100);
 
     // The device submits again later, a call at a time; each fits once the spool drained into Pinpoint.
-    down = false;
+    full.bringUp();
     const resent: BatchVerdicts = {};
     for (const call of refusedCalls) {
-      await waitFor(() => proxy.deps.spool?.storedEvents() === 0, 20_000, 'the spool to drain into Pinpoint');
+      await waitFor(() => full.proxy.deps.spool?.storedEvents() === 0, 20_000, 'the spool to drain into Pinpoint');
       const eventIds = Object.keys(call.request.BatchItem?.[device.endpointId]?.Events ?? {});
-      Object.assign(resent, await submit(proxy.url, sdk, device.putEvents(eventIds), retries));
+      Object.assign(resent, await submit(full.proxy.url, sdk, device.putEvents(eventIds), retries));
     }
     expect(idsWith(resent, 'delivered')).toHaveLength(199);
 
-    await waitFor(() => proxy.deps.spool?.storedEvents() === 0, 20_000, 'the resent events to reach Pinpoint');
-    const delivered = standIn.delivered();
+    await waitFor(() => full.proxy.deps.spool?.storedEvents() === 0, 20_000, 'the resent events to reach Pinpoint');
+    const delivered = full.standIn.delivered();
     const expected = acceptedOf(device).flatMap((a) => Object.keys(a.events).map((key) => pinpointEventId(a.applicationId, a.endpointId, key)));
     expect(delivered.map((d) => d.eventId).sort()).toEqual(expected.sort());
-    expect(standIn.rejectedRequests).toEqual([]);
+    expect(full.standIn.rejectedRequests).toEqual([]);
   });
 });
