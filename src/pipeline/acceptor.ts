@@ -13,7 +13,14 @@ export interface Acceptor {
   /**
    * A checked Pinpoint PutEvents request (`input.request` holding only the events that passed the
    * per-event checks; `input.profiles` the stored endpoint profiles of its endpoints). A request
-   * whose events were all refused stores and sends nothing.
+   * whose events were all refused stores and sends nothing. Resolves with the events the
+   * destination refused one by one, when it answered in the request (upstream mode).
    */
-  acceptPinpoint(input: PinpointEventsInput): Promise<void>;
+  acceptPinpoint(input: PinpointEventsInput): Promise<RefusedByDestination>;
 }
+
+/** Events a destination refused one by one, by their event id (`pinpointEventId`), with its message. */
+export type RefusedByDestination = ReadonlyMap<string, string>;
+
+/** Nothing refused: what an acceptor that stores (and answers before delivering) resolves with. */
+export const NONE_REFUSED: RefusedByDestination = new Map();

@@ -1,7 +1,7 @@
 import { RetryLaterError } from '../errors';
 import type { SpoolAppender, SpoolRefusal } from '../spool/spool-appender';
 import { pinpointRequestRow, requestRow, type SpoolRow } from '../spool/spool-payload';
-import type { Acceptor } from './acceptor';
+import { NONE_REFUSED, type Acceptor } from './acceptor';
 
 /** The spool takes no request now: full, or its file cannot be written. Clients are told to retry later. */
 class SpoolRefusedError extends RetryLaterError {
@@ -51,6 +51,7 @@ export function createDurableAcceptor(appender: SpoolAppender, onStored: (lastSe
     async acceptPinpoint(input) {
       const row = pinpointRequestRow(input);
       if (row.eventCount > 0) await store(row);
+      return NONE_REFUSED;
     },
   };
 }

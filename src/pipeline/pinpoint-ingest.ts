@@ -2,9 +2,10 @@ import type { EndpointRequest, EventsRequest, EventsResponse } from '@aws-sdk/cl
 import type { StoredEndpoint, EndpointProfileStore } from '../endpoint-profiles/endpoint-profile-store';
 import { BadRequestError, NotFoundError } from '../errors';
 import { parseBoundedJson } from '../legacy/json-shape';
-import type { EventsRequestChecker } from '../pinpoint-api/events-request-checks';
+import { pinpointEventId } from '../mapping/event-id';
+import type { CheckedBatch, CheckedEventsRequest, EventRefusal, EventsRequestChecker } from '../pinpoint-api/events-request-checks';
 import { toEventsResponse } from '../pinpoint-api/events-response';
-import type { Acceptor } from './acceptor';
+import type { Acceptor, RefusedByDestination } from './acceptor';
 import type { ByteBudget } from './byte-budget';
 import { withInflatedBody } from './inflated-body';
 
@@ -41,6 +42,25 @@ export interface PinpointIngest {
   getEndpoint(applicationId: string, endpointId: string): StoredEndpoint;
 }
 
+/**
+ * The checked request with the events a destination refused one by one (upstream mode) moved to
+ * its refusals, so their entries carry the destination's message (status 400, as Pinpoint itself
+ * answered such an event) instead of "Accepted".
+ */
+function withRefusedByDestination(checked: CheckedEventsRequest, applicationId: string, refused: RefusedByDestination): CheckedEventsRequest {
+  const refusals: EventRefusal[] = [...checked.refusals];
+  const batches = Object.entries(checked.batches).map(([endpointId, batch]): [string, CheckedBatch] => {
+    const kept = Object.entries(batch.Events).filter(([key]) => {
+      const message = refused.get(pinpointEventId(applicationId, endpointId, key));
+      if (message !== undefined) refusals.push({ endpointId, eventId: key, message });
+      return message === undefined;
+    });
+    // fromEntries defines own properties, so an id such as `__proto__` stays an id.
+    return [endpointId, { Endpoint: batch.Endpoint, Events: Object.fromEntries(kept) }];
+  });
+  return { batches: Object.fromEntries(batches), refusals };
+}
+
 function parseBody(inflated: Buffer, what: string): unknown {
   const text = inflated.toString('utf8');
   if (text.trim().length === 0) throw new BadRequestError(`The ${what} is missing: the body is empty.`);
@@ -67,9 +87,10 @@ export function createPinpointIngest(deps: PinpointIngestDeps): PinpointIngest {
         const endpointIds = Object.entries(checked.batches)
           .filter(([, batch]) => Object.keys(batch.Events).length > 0)
           .map(([endpointId]) => endpointId);
-        await acceptor.acceptPinpoint({ applicationId, request: accepted, receivedAt, profiles: profiles.getMany(applicationId, endpointIds) });
-        const events = Object.values(checked.batches).reduce((sum, batch) => sum + Object.keys(batch.Events).length, 0);
-        return { response: toEventsResponse(checked), events, refusedEvents: checked.refusals.length };
+        const refused = await acceptor.acceptPinpoint({ applicationId, request: accepted, receivedAt, profiles: profiles.getMany(applicationId, endpointIds) });
+        const answered = refused.size === 0 ? checked : withRefusedByDestination(checked, applicationId, refused);
+        const events = Object.values(answered.batches).reduce((sum, batch) => sum + Object.keys(batch.Events).length, 0);
+        return { response: toEventsResponse(answered), events, refusedEvents: answered.refusals.length };
       });
     },
     updateEndpoint(request) {

@@ -2,7 +2,7 @@ import { BadRequestError, ForbiddenError, PayloadTooLargeError, RetryLaterError,
 import type { Logger } from '../logger';
 import type { EventSink } from '../sinks/event-sink';
 import type { SinkError } from '../sinks/sink-error';
-import type { Acceptor } from './acceptor';
+import { NONE_REFUSED, type Acceptor, type RefusedByDestination } from './acceptor';
 import type { EventEnvelope } from '../mapping/event-envelope';
 import { mapPinpointRequest } from '../mapping/map-pinpoint-request';
 import type { RequestMapper } from '../mapping/request-mapper';
@@ -25,23 +25,28 @@ function toProxyError(error: SinkError): ProxyError {
 
 /**
  * Upstream ack mode: forward synchronously and answer what the destination said. Events the
- * destination refuses one by one are logged and the request still succeeds (the device cannot
- * fix them); if any event could not be delivered, the whole request gets the failure's answer.
+ * destination refuses one by one are logged and the request still succeeds (a legacy device
+ * cannot fix them; a Pinpoint caller gets them back in their own `EventsResponse` entries); if any
+ * event could not be delivered, the whole request gets the failure's answer.
  */
 export function createUpstreamAcceptor(sink: EventSink, mapRequest: RequestMapper, logger: Logger): Acceptor {
-  const deliver = async (envelopes: EventEnvelope[]): Promise<void> => {
-    if (envelopes.length === 0) return;
+  const deliver = async (envelopes: EventEnvelope[]): Promise<RefusedByDestination> => {
+    if (envelopes.length === 0) return NONE_REFUSED;
     const result = await sink.deliver(envelopes);
     for (const rejected of result.rejected) {
       logger.warn('event rejected by destination', { sink: sink.name, eventId: rejected.eventId, reason: rejected.message });
     }
     const failure = result.failed[0];
     if (failure) throw toProxyError(failure.error);
+    return new Map(result.rejected.map((rejected) => [rejected.eventId, rejected.message]));
   };
   return {
     admit() {},
-    accept: (request) => deliver(mapRequest(request)),
-    // A PutEvents request's app id is already a Pinpoint project id: no app id map applies.
+    async accept(request) {
+      await deliver(mapRequest(request));
+    },
+    // A PutEvents request's app id is already a Pinpoint project id: no app id map applies. The
+    // events the destination refused one by one go back to the caller in their entries.
     acceptPinpoint: (input) => deliver(mapPinpointRequest(input)),
   };
 }

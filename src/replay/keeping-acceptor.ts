@@ -1,6 +1,6 @@
 import type { ValidatedRequest } from '../mapping/map-legacy-request';
 import type { PinpointEventsInput } from '../mapping/map-pinpoint-request';
-import type { Acceptor } from '../pipeline/acceptor';
+import { NONE_REFUSED, type Acceptor } from '../pipeline/acceptor';
 
 /** The dry run's acceptor: it keeps what the pipeline hands over instead of storing or sending it. */
 export interface KeepingAcceptor extends Acceptor {
@@ -26,7 +26,7 @@ export function createKeepingAcceptor(): KeepingAcceptor {
     },
     acceptPinpoint(input) {
       pinpoint = input;
-      return Promise.resolve();
+      return Promise.resolve(NONE_REFUSED);
     },
     takeLegacy() {
       const kept = legacy;

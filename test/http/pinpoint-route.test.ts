@@ -81,6 +81,19 @@ describe('the Pinpoint-native routes, upstream to the Pinpoint stand-in', () => 
     expect(delivered().map((e) => e.eventId)).not.toContain(pinpointEventId(APP, endpointId, badId));
   });
 
+  it("gives an event the destination refuses one by one (upstream mode) its own entry with the destination's message", async () => {
+    const body = fixture('sdk-v3-put-events.json');
+    const [endpointId, eventIds] = idsOf(body)[0] as [string, string[]];
+    const refusedId = pinpointEventId(APP, endpointId, eventIds[0] as string);
+    upstream.standIn.setBehavior(() => ({ status: 202, rejectEventIds: [refusedId], message: 'refused by the destination' }));
+    const response = await putEvents(upstream.proxy, body);
+    expect(response.status).toBe(202);
+    const entries = response.body.Results[endpointId].EventsItemResponse;
+    expect(entries[eventIds[0] as string]).toEqual({ StatusCode: 400, Message: 'refused by the destination' });
+    for (const id of eventIds.slice(1)) expect(entries[id]).toEqual({ StatusCode: 202, Message: 'Accepted' });
+    expect(response.body.Results[endpointId].EndpointItemResponse).toEqual({ StatusCode: 202, Message: 'Accepted' });
+  });
+
   it('takes the events/legacy beacon path like PutEvents', async () => {
     const body = fixture('amplify-js-put-events.json');
     const response = await putEvents(upstream.proxy, body, { 'x-amz-user-agent': AMPLIFY_JS }, '/legacy');
