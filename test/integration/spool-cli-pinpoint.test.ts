@@ -3,11 +3,10 @@ import path from 'node:path';
 import type { EventsRequest } from '@aws-sdk/client-pinpoint';
 import { systemClock } from '../../src/clock';
 import { createSink } from '../../src/composition/sinks';
-import { startForwarder, type Forwarder } from '../../src/forwarder/forwarder';
+import type { Forwarder } from '../../src/forwarder/forwarder';
 import { silentLogger } from '../../src/logger';
 import type { EventEnvelope } from '../../src/mapping/event-envelope';
 import type { EventStreamRecord } from '../../src/mapping/event-stream-record';
-import { mapLegacyRequest } from '../../src/mapping/map-legacy-request';
 import type { PinpointEventsInput } from '../../src/mapping/map-pinpoint-request';
 import type { StoredEndpointProfile } from '../../src/mapping/merge-endpoint';
 import { createDurableAcceptor } from '../../src/pipeline/durable-acceptor';
@@ -17,7 +16,7 @@ import { spoolPath } from '../../src/spool/spool-database';
 import { deviceEnvelopes, deviceRow, SAMPLE_APP_ID } from '../support/legacy-requests';
 import { waitFor } from '../support/legacy-sender';
 import { runToExit } from '../support/proxy-process';
-import { openSpoolHarness, type SpoolHarness } from '../support/spool-harness';
+import { openSpoolHarness, startHarnessForwarder, type SpoolHarness } from '../support/spool-harness';
 import { makeTempDir } from '../support/temp-dir';
 
 /** A Pinpoint mapping case: a checked PutEvents request, its stored profiles, and the envelopes it maps to. */
@@ -106,18 +105,12 @@ describe('spool and events CLI with legacy and Pinpoint rows', () => {
       },
       close: () => local.close(),
     };
-    forwarder = startForwarder({
-      queue: spool.queue,
+    forwarder = startHarnessForwarder(spool, {
       sinks: [sink],
-      mapRequest: (request) => mapLegacyRequest(request, new Map()).envelopes,
-      concurrency: 1,
-      lingerMs: 0,
-      logger: silentLogger,
       clock: systemClock,
       random: () => 0,
       backoff: { baseMs: 20, maxMs: 100, operatorBaseMs: 20, operatorMaxMs: 100 },
       pollMs: 10,
-      onDeleted: (events) => spool.appender.noteDeleted(events),
     });
     forwarder.notify();
     await waitFor(async () => (await cliJson<SpoolStats>('spool', 'stats', '--json')).storedEvents === 0, 10_000, 'every row settled');

@@ -1,6 +1,8 @@
 import type { LeasedEvent } from '../../src/forwarder/lease-events';
 import { eventsOfLease } from '../../src/forwarder/lease-events';
 import { toSettlement } from '../../src/forwarder/settlement';
+import { startForwarder, type Forwarder, type ForwarderOptions } from '../../src/forwarder/forwarder';
+import { silentLogger } from '../../src/logger';
 import { mapLegacyRequest } from '../../src/mapping/map-legacy-request';
 import { SinkError } from '../../src/sinks/sink-error';
 import { createDeliveryQueue, type DeliveryQueue, type Lease, type Settlement } from '../../src/spool/delivery-queue';
@@ -81,4 +83,24 @@ export function openSpoolHarness(file: string, sinks: readonly string[], maxEven
       appender.close();
     },
   };
+}
+
+/** What a test chooses of a harness forwarder: its sinks and clock, and any option to change. */
+export type HarnessForwarderOptions = Pick<ForwarderOptions, 'sinks' | 'clock'> & Partial<Omit<ForwarderOptions, 'queue' | 'onDeleted'>>;
+
+/**
+ * A forwarder on the harness's queue, wired as the service wires one: legacy rows mapped without
+ * an app id map, the appender told of every deletion; one worker, no linger, quiet logs, unless
+ * `options` says otherwise.
+ */
+export function startHarnessForwarder(spool: SpoolHarness, options: HarnessForwarderOptions): Forwarder {
+  return startForwarder({
+    queue: spool.queue,
+    mapRequest,
+    concurrency: 1,
+    lingerMs: 0,
+    logger: silentLogger,
+    onDeleted: (events) => spool.appender.noteDeleted(events),
+    ...options,
+  });
 }

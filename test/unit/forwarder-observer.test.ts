@@ -1,13 +1,11 @@
 import path from 'node:path';
-import { startForwarder, type Forwarder } from '../../src/forwarder/forwarder';
-import { silentLogger } from '../../src/logger';
-import { mapLegacyRequest } from '../../src/mapping/map-legacy-request';
+import type { Forwarder } from '../../src/forwarder/forwarder';
 import type { EventSink } from '../../src/sinks/event-sink';
 import { createFakeClock, type FakeClock } from '../support/fake-clock';
 import { createFakeObserver, type FakeObserver } from '../support/fake-observer';
 import { deviceEnvelopes, deviceRow } from '../support/legacy-requests';
 import { createScriptedSink, failAll } from '../support/scripted-sink';
-import { openSpoolHarness, type SpoolHarness } from '../support/spool-harness';
+import { openSpoolHarness, startHarnessForwarder, type SpoolHarness } from '../support/spool-harness';
 import { makeTempDir } from '../support/temp-dir';
 
 describe('forwarder: what it tells its observer (scripted sink, fake clock, real spool file)', () => {
@@ -19,16 +17,10 @@ describe('forwarder: what it tells its observer (scripted sink, fake clock, real
 
   const start = (sink: EventSink): void => {
     spool = openSpoolHarness(path.join(temp.dir, 'spool.db'), [sink.name], 100_000, clock.now);
-    forwarder = startForwarder({
-      queue: spool.queue,
+    forwarder = startHarnessForwarder(spool, {
       sinks: [sink],
-      mapRequest: (request) => mapLegacyRequest(request, new Map()).envelopes,
-      concurrency: 1,
-      lingerMs: 0,
-      logger: silentLogger,
       clock,
       random: () => 0,
-      onDeleted: (events) => spool.appender.noteDeleted(events),
       observer,
     });
   };

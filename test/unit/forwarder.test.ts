@@ -1,13 +1,11 @@
 import path from 'node:path';
-import { startForwarder, type Forwarder } from '../../src/forwarder/forwarder';
-import { silentLogger } from '../../src/logger';
-import { mapLegacyRequest } from '../../src/mapping/map-legacy-request';
+import type { Forwarder } from '../../src/forwarder/forwarder';
 import { listDeadLetters } from '../../src/spool/spool-admin';
 import { openSpoolDatabase } from '../../src/spool/spool-database';
 import { createFakeClock, type FakeClock } from '../support/fake-clock';
 import { deviceEnvelopes, deviceRow } from '../support/legacy-requests';
 import { createScriptedSink, failAll, type ScriptedSink } from '../support/scripted-sink';
-import { openSpoolHarness, type SpoolHarness } from '../support/spool-harness';
+import { openSpoolHarness, startHarnessForwarder, type SpoolHarness } from '../support/spool-harness';
 import { makeTempDir } from '../support/temp-dir';
 
 const BACKOFF = { baseMs: 500, maxMs: 60_000, operatorBaseMs: 15_000, operatorMaxMs: 300_000 };
@@ -20,18 +18,14 @@ describe('forwarder (scripted sink, fake clock, real spool file)', () => {
 
   const start = (sinks: ScriptedSink[], options: { lingerMs?: number; concurrency?: number } = {}): Forwarder => {
     spool = openSpoolHarness(path.join(temp.dir, 'spool.db'), sinks.map((s) => s.name), 100_000, clock.now);
-    forwarder = startForwarder({
-      queue: spool.queue,
+    forwarder = startHarnessForwarder(spool, {
       sinks,
-      mapRequest: (request) => mapLegacyRequest(request, new Map()).envelopes,
       concurrency: options.concurrency ?? 1,
       lingerMs: options.lingerMs ?? 1000,
-      logger: silentLogger,
       clock,
       // Backoff delays at the low end of their jitter: exactly half the step.
       random: () => 0,
       backoff: BACKOFF,
-      onDeleted: (events) => spool.appender.noteDeleted(events),
     });
     return forwarder;
   };

@@ -1,14 +1,12 @@
 import path from 'node:path';
 import type { PinpointClient, PutEventsCommand } from '@aws-sdk/client-pinpoint';
-import { startForwarder } from '../../src/forwarder/forwarder';
 import { silentLogger } from '../../src/logger';
-import { mapLegacyRequest } from '../../src/mapping/map-legacy-request';
 import { createPinpointSink } from '../../src/sinks/pinpoint-sink';
 import { createQuotaPacer } from '../../src/sinks/quota-pacer';
 import { requestRow } from '../../src/spool/spool-payload';
 import { createFakeClock } from '../support/fake-clock';
 import { sampleLegacyRequest } from '../support/legacy-requests';
-import { openSpoolHarness } from '../support/spool-harness';
+import { openSpoolHarness, startHarnessForwarder } from '../support/spool-harness';
 import { makeTempDir } from '../support/temp-dir';
 
 /** The most calls any window of `windowMs` (starting at a call) holds. */
@@ -34,15 +32,10 @@ describe('pacing per remote call', () => {
     // As the service builds it with FORWARD_MAX_RPS=15.
     const sink = createPinpointSink({ client, logger: silentLogger, pacer: createQuotaPacer(15, clock) });
     const spool = openSpoolHarness(path.join(temp.dir, 'spool.db'), ['pinpoint'], 100_000, clock.now);
-    const forwarder = startForwarder({
-      queue: spool.queue,
+    const forwarder = startHarnessForwarder(spool, {
       sinks: [sink],
-      mapRequest: (request) => mapLegacyRequest(request, new Map()).envelopes,
       concurrency: 4,
-      lingerMs: 0,
-      logger: silentLogger,
       clock,
-      onDeleted: (events) => spool.appender.noteDeleted(events),
     });
     try {
       // 60 requests of 25 events, alternating between two applications: every lease of 100

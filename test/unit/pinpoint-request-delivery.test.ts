@@ -3,12 +3,11 @@ import path from 'node:path';
 import type { EventsRequest } from '@aws-sdk/client-pinpoint';
 import { systemClock } from '../../src/clock';
 import { createSink } from '../../src/composition/sinks';
-import { startForwarder, type Forwarder } from '../../src/forwarder/forwarder';
+import type { Forwarder } from '../../src/forwarder/forwarder';
 import { eventStorePath, openEventStore } from '../../src/local-store/event-store';
 import { silentLogger } from '../../src/logger';
 import type { EventEnvelope } from '../../src/mapping/event-envelope';
 import type { EventStreamRecord } from '../../src/mapping/event-stream-record';
-import { mapLegacyRequest } from '../../src/mapping/map-legacy-request';
 import type { PinpointEventsInput } from '../../src/mapping/map-pinpoint-request';
 import type { StoredEndpointProfile } from '../../src/mapping/merge-endpoint';
 import { createDurableAcceptor } from '../../src/pipeline/durable-acceptor';
@@ -16,7 +15,7 @@ import { allFailed, type EventSink } from '../../src/sinks/event-sink';
 import { SinkError } from '../../src/sinks/sink-error';
 import { waitFor } from '../support/legacy-sender';
 import { STAND_IN_CREDENTIALS, startPinpointStandIn } from '../support/pinpoint-stand-in';
-import { openSpoolHarness, type SpoolHarness } from '../support/spool-harness';
+import { openSpoolHarness, startHarnessForwarder, type SpoolHarness } from '../support/spool-harness';
 import { makeTempDir } from '../support/temp-dir';
 
 /** A Pinpoint mapping case: an Amplify JS request, its stored endpoint profile, and what it maps to. */
@@ -47,18 +46,12 @@ describe('a pinpointRequest row, delivered by the forwarder', () => {
 
   const start = (sink: EventSink, maxEvents = 1000): void => {
     spool = openSpoolHarness(path.join(temp.dir, 'spool.db'), [sink.name], maxEvents, systemClock.now);
-    forwarder = startForwarder({
-      queue: spool.queue,
+    forwarder = startHarnessForwarder(spool, {
       sinks: [sink],
-      mapRequest: (request) => mapLegacyRequest(request, new Map()).envelopes,
-      concurrency: 1,
-      lingerMs: 0,
-      logger: silentLogger,
       clock: systemClock,
       random: () => 0,
       backoff: { baseMs: 20, maxMs: 100, operatorBaseMs: 20, operatorMaxMs: 100 },
       pollMs: 10,
-      onDeleted: (events) => spool.appender.noteDeleted(events),
     });
   };
 
