@@ -20,7 +20,7 @@ import { pinpointEventId } from '../../src/mapping/event-id';
 import type { EventStreamRecord } from '../../src/mapping/event-stream-record';
 import { killProxyProcess, startProxyProcess, type ProxyProcess } from '../support/proxy-process';
 import { waitFor } from '../support/legacy-sender';
-import { storedRecords, useLocalAndKinesisProxy } from '../support/pinpoint-local-store';
+import { storedRecords, useLocalAndKinesisProxy } from '../support/local-store-records';
 import { acceptedEventsOf, expectPinpointRecordsIntact, type AcceptedPinpointEvents } from '../support/pinpoint-record-oracle';
 import { useFullSpoolProxy } from '../support/full-spool-proxy';
 import { makeTempDir } from '../support/temp-dir';

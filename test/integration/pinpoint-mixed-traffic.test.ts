@@ -9,7 +9,7 @@ import { startInProcessProxy, type InProcessProxy } from '../support/in-process-
 import { createKpiOracle, type OracleEvent } from '../support/kpi-oracle';
 import { waitForStoredEvents } from '../support/kpi-traffic';
 import { mobileAnalyticsClient } from '../support/legacy-clients';
-import { storedRecords } from '../support/pinpoint-local-store';
+import { storedRecords } from '../support/local-store-records';
 import { acceptedEventsOf, pinpointOracleEvents } from '../support/pinpoint-record-oracle';
 import { makeTempDir } from '../support/temp-dir';
 

@@ -15,7 +15,7 @@ import {
   type BatchVerdicts,
   type MobileClientModel,
 } from '../support/pinpoint-client-models';
-import { storedRecords, useLocalAndKinesisProxy } from '../support/pinpoint-local-store';
+import { storedRecords, useLocalAndKinesisProxy } from '../support/local-store-records';
 import { acceptedEventsOf, expectPinpointRecordsIntact, type AcceptedPinpointEvents } from '../support/pinpoint-record-oracle';
 import { callAnswerOf, sendWireRequest } from '../support/pinpoint-wire';
 import { useFullSpoolProxy } from '../support/full-spool-proxy';

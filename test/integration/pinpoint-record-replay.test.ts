@@ -1,7 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PinpointClient, PutEventsCommand, UpdateEndpointCommand, type EndpointRequest, type EventsRequest } from '@aws-sdk/client-pinpoint';
-import { eventStorePath, openEventStore } from '../../src/local-store/event-store';
 import type { EventStreamRecord } from '../../src/mapping/event-stream-record';
 import { PINPOINT_KEY, presignWithAws4, writeCredentialsFile } from '../support/device-keys';
 import { startInProcessProxy, type InProcessProxy } from '../support/in-process-proxy';
@@ -9,6 +8,7 @@ import { waitFor } from '../support/legacy-sender';
 import { runToExit } from '../support/proxy-process';
 import { everyFileText, readRecordingLines } from '../support/recording-reader';
 import { makeTempDir } from '../support/temp-dir';
+import { delivered, storedRecords, withoutArrival } from '../support/local-store-records';
 
 const APP = PINPOINT_KEY.appIds[0] as string;
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
@@ -47,24 +47,6 @@ function startInstance(dataDir: string, env: Record<string, string> = {}): Promi
     AUTH_CREDENTIALS_FILE: writeCredentialsFile(dataDir, [PINPOINT_KEY]),
     ...env,
   });
-}
-
-async function delivered(instance: InProcessProxy): Promise<void> {
-  await waitFor(() => instance.deps.spool?.storedEvents() === 0, 20_000, `the spool to be delivered (${String(instance.deps.spool?.storedEvents())} stored)`);
-}
-
-function storedRecords(dataDir: string): EventStreamRecord[] {
-  const store = openEventStore(eventStorePath(dataDir), { readonly: true });
-  try {
-    return store.tail({ limit: 100_000 }).records;
-  } finally {
-    store.close();
-  }
-}
-
-/** Records by event id without `arrival_timestamp` (when an instance received the request). */
-function withoutArrival(records: readonly EventStreamRecord[]): Map<string, Omit<EventStreamRecord, 'arrival_timestamp'>> {
-  return new Map(records.map(({ arrival_timestamp: _arrival, ...rest }) => [rest.event_id, rest]));
 }
 
 function answeredAsExpected(stdout: string): string {

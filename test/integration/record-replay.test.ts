@@ -2,7 +2,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import AWS from 'aws-sdk';
 import AWSLegacy from 'aws-sdk-legacy';
-import { eventStorePath, openEventStore } from '../../src/local-store/event-store';
 import type { EventStreamRecord } from '../../src/mapping/event-stream-record';
 import { isRecordingFileName } from '../../src/recording/recording-files';
 import type { RecordingLine } from '../../src/recording/recording-line';
@@ -17,6 +16,7 @@ import { mobileAnalyticsClient, replayFixture, sdkSessionEvents, submitAmaSessio
 import { waitFor } from '../support/legacy-sender';
 import { runToExit } from '../support/proxy-process';
 import { makeTempDir } from '../support/temp-dir';
+import { delivered, storedRecords, withoutArrival } from '../support/local-store-records';
 
 const HAR_DIR = path.resolve(__dirname, '..', 'fixtures', 'har');
 
@@ -28,26 +28,6 @@ const HAR_DIR = path.resolve(__dirname, '..', 'fixtures', 'har');
  */
 function startLocalInstance(dataDir: string, env: Record<string, string> = {}): Promise<InProcessProxy> {
   return startInProcessProxy({ SINK: 'local', DATA_DIR: dataDir, FORWARD_CONCURRENCY: '1', FORWARD_LINGER_MS: '10', ...env });
-}
-
-/** Waits until the instance has delivered everything it accepted to its store. */
-async function delivered(instance: InProcessProxy): Promise<void> {
-  await waitFor(() => instance.deps.spool?.storedEvents() === 0, 20_000, `the spool to be delivered (${String(instance.deps.spool?.storedEvents())} stored)`);
-}
-
-/** Every record of a local store, oldest first. */
-function storedRecords(dataDir: string): EventStreamRecord[] {
-  const store = openEventStore(eventStorePath(dataDir), { readonly: true });
-  try {
-    return store.tail({ limit: 100_000 }).records;
-  } finally {
-    store.close();
-  }
-}
-
-/** Records by event id without `arrival_timestamp`, which is when an instance received the request. */
-function withoutArrival(records: readonly EventStreamRecord[]): Map<string, Omit<EventStreamRecord, 'arrival_timestamp'>> {
-  return new Map(records.map(({ arrival_timestamp: _arrival, ...rest }) => [rest.event_id, rest]));
 }
 
 /** The lines of every recording file in `dir`, in file name order. */

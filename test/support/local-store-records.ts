@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { eventStorePath, openEventStore } from '../../src/local-store/event-store';
 import type { EventStreamRecord } from '../../src/mapping/event-stream-record';
 import { startInProcessProxy, type InProcessProxy } from './in-process-proxy';
+import { waitFor } from './legacy-sender';
 import { startKinesalite, type Kinesalite } from './kinesalite';
 import { makeTempDir } from './temp-dir';
 
@@ -18,6 +19,16 @@ export function storedRecords(dataDir: string, appId?: string): EventStreamRecor
   } finally {
     store.close();
   }
+}
+
+/** Records by event id without `arrival_timestamp`, which is when an instance received the request. */
+export function withoutArrival(records: readonly EventStreamRecord[]): Map<string, Omit<EventStreamRecord, 'arrival_timestamp'>> {
+  return new Map(records.map(({ arrival_timestamp: _arrival, ...rest }) => [rest.event_id, rest]));
+}
+
+/** Waits until a durable instance has delivered everything it accepted (its spool is empty). */
+export async function delivered(instance: InProcessProxy): Promise<void> {
+  await waitFor(() => instance.deps.spool?.storedEvents() === 0, 20_000, `the spool to be delivered (${String(instance.deps.spool?.storedEvents())} stored)`);
 }
 
 /** The service durable with the local store and Kinesis (on kinesalite) as its sinks, and where to read both. */
