@@ -5,6 +5,7 @@ import { composeAccess } from './composition/access';
 import { composeDurable } from './composition/durable';
 import { openEndpointProfileStore } from './composition/endpoint-profiles';
 import type { DeliveryHandle } from './composition/delivery';
+import type { DurableSources } from './metrics/service-sources';
 import { composeObservability } from './composition/observability';
 import { composeRecording, type RecordingParts } from './composition/recording';
 import type { AwsCredentials } from './composition/sinks';
@@ -88,35 +89,44 @@ function appDeps(config: Config, logger: Logger, parts: AppParts): AppDeps {
 export function createDeps(config: Config, logger: Logger, options: DepsOptions = {}): Deps {
   // First: a bad AUTH_CREDENTIALS_FILE stops start-up before anything is opened or started.
   const access = composeAccess(config.access, systemClock, logger);
+  const mode = composeAckMode(config, logger, options);
+  const { metrics } = mode;
+  const recording = composeRecording(config.recording, logger);
+  const profiles = openEndpointProfileStore(config, logger);
+  return {
+    app: appDeps(config, logger, { acceptor: mode.acceptor, readiness: mode.readiness, recording, access, metrics: metrics.requests, profiles }),
+    ...(mode.spool ? { spool: mode.spool } : {}),
+    ...(mode.delivery ? { delivery: mode.delivery } : {}),
+    metrics,
+    observability: composeObservability(config, metrics, { readiness: mode.readiness, durable: mode.sources, recorder: recording.recorder }),
+    close: async (graceMs = 0) => {
+      await Promise.all([mode.close(graceMs), recording.close(graceMs)]);
+      profiles.close();
+    },
+  };
+}
+
+/** What differs between the ack modes: the metrics' sinks, the acceptor, readiness, the spool's parts and their close. */
+interface AckModeParts {
+  metrics: ServiceMetrics;
+  acceptor: Acceptor;
+  readiness: () => Readiness;
+  /** Durable mode: the spool's sources for the metrics and `/status`. */
+  sources: DurableSources | undefined;
+  spool?: SpoolAppender;
+  delivery?: DeliveryHandle;
+  close(graceMs: number): Promise<void>;
+}
+
+function composeAckMode(config: Config, logger: Logger, options: DepsOptions): AckModeParts {
   if (config.ackMode === 'durable') {
     const metrics = createServiceMetrics(sinkNames(config));
     const durable = composeDurable(config, logger, options.credentials, metrics.delivery);
-    const recording = composeRecording(config.recording, logger);
-    const profiles = openEndpointProfileStore(config, logger);
-    return {
-      app: appDeps(config, logger, { acceptor: durable.acceptor, readiness: durable.readiness, recording, access, metrics: metrics.requests, profiles }),
-      spool: durable.spool,
-      delivery: durable.delivery,
-      metrics,
-      observability: composeObservability(config, metrics, { readiness: durable.readiness, durable: durable.sources, recorder: recording.recorder }),
-      close: async (graceMs = 0) => {
-        await Promise.all([durable.close(graceMs), recording.close(graceMs)]);
-        profiles.close();
-      },
-    };
+    const { acceptor, readiness, sources, spool, delivery } = durable;
+    return { metrics, acceptor, readiness, sources, spool, delivery, close: (graceMs) => durable.close(graceMs) };
   }
   // Nothing is retried or dead-lettered in upstream mode: no delivery counters start at zero.
   const metrics = createServiceMetrics([]);
   const upstream = composeUpstream(config, logger, options.credentials, metrics.delivery);
-  const recording = composeRecording(config.recording, logger);
-  const profiles = openEndpointProfileStore(config, logger);
-  return {
-    app: appDeps(config, logger, { acceptor: upstream.acceptor, readiness: upstream.readiness, recording, access, metrics: metrics.requests, profiles }),
-    metrics,
-    observability: composeObservability(config, metrics, { readiness: upstream.readiness, durable: undefined, recorder: recording.recorder }),
-    close: async (graceMs = 0) => {
-      await Promise.all([upstream.close(), recording.close(graceMs)]);
-      profiles.close();
-    },
-  };
+  return { metrics, acceptor: upstream.acceptor, readiness: upstream.readiness, sources: undefined, close: () => upstream.close() };
 }
