@@ -92,3 +92,14 @@ export class StorageDamagedError extends StorageError {
     super(`the ${kind} ${file} is damaged: ${problem}`, file, kind, code, true, options);
   }
 }
+
+/**
+ * The one line a command prints for a database file it could not use: a StorageError's own
+ * message, or a damaged file (met past the open's checks) named with its remedy; undefined for
+ * any other error, which the command handles itself.
+ */
+export function storageFailureMessage(err: unknown, file: string, kind: StorageKind): string | undefined {
+  if (err instanceof StorageError) return err.message;
+  if (isDamagedDatabaseError(err)) return new StorageDamagedError(file, kind, describeError(err), errorCode(err), { cause: err }).message;
+  return undefined;
+}

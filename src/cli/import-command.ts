@@ -1,7 +1,7 @@
 import { listExportFiles } from '../import/export-files';
 import { emptySummary, importHistory, type ImportSummary } from '../import/import-history';
 import { eventStorePath, openEventStore, type EventStore } from '../local-store/event-store';
-import { describeError, errorCode, isDamagedDatabaseError, StorageDamagedError, StorageError } from '../storage-error';
+import { describeError, storageFailureMessage } from '../storage-error';
 import { createProgressDisplay, type ProgressStream } from './import-progress';
 import type { Output } from './output';
 import { formatTable } from './text-table';
@@ -50,9 +50,7 @@ function formatSummary(summary: ImportSummary): string[] {
 
 /** The one line for a store that could not be written. */
 function storeProblem(err: unknown, file: string): string {
-  if (err instanceof StorageError) return err.message;
-  if (isDamagedDatabaseError(err)) return new StorageDamagedError(file, 'local store', describeError(err), errorCode(err)).message;
-  return `cannot write the local store ${file}: ${describeError(err)}`;
+  return storageFailureMessage(err, file, 'local store') ?? `cannot write the local store ${file}: ${describeError(err)}`;
 }
 
 /**

@@ -14,7 +14,7 @@ import {
 } from '../kpis/kpi-catalogue';
 import type { KpiQueries } from '../kpis/kpi-queries';
 import { eventStorePath } from '../local-store/event-store';
-import { describeError, errorCode, isDamagedDatabaseError, StorageDamagedError, StorageError } from '../storage-error';
+import { StorageError, storageFailureMessage } from '../storage-error';
 import { csvRecords } from './csv';
 import { kpiGrid, type KpiGrid } from './kpi-grid';
 import type { Output } from './output';
@@ -121,8 +121,9 @@ export function runKpisCommand(options: KpisOptions, context: KpisContext): numb
       ...[...new Set(options.events ?? [])].map((event) => answerEventType(queries, event, query)),
     ];
   } catch (err: unknown) {
-    if (!isDamagedDatabaseError(err)) throw err;
-    io.err(new StorageDamagedError(file, 'local store', describeError(err), errorCode(err), { cause: err }).message);
+    const message = storageFailureMessage(err, file, 'local store');
+    if (message === undefined) throw err;
+    io.err(message);
     return 1;
   } finally {
     queries.close();

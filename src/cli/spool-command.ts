@@ -1,7 +1,7 @@
 import { sinkNames, type Config } from '../config';
 import { checkSpool, listDeadLetters, listUndecodableRows, requeueDeadLetters, spoolStats } from '../spool/spool-admin';
 import { openSpoolDatabase, spoolPath } from '../spool/spool-database';
-import { describeError, errorCode, isDamagedDatabaseError, StorageDamagedError, StorageError } from '../storage-error';
+import { storageFailureMessage } from '../storage-error';
 import type { Output } from './output';
 import { formatTable } from './text-table';
 
@@ -29,16 +29,11 @@ export function runSpoolCommand(request: SpoolRequest, config: Config, io: Outpu
   try {
     return runOnSpool(file, request, config, io);
   } catch (err: unknown) {
-    if (err instanceof StorageError) {
-      io.err(err.message);
-      return 1;
-    }
-    // A damaged page that quick_check did not reach (or a command other than stats) met on the way.
-    if (isDamagedDatabaseError(err)) {
-      io.err(new StorageDamagedError(file, 'spool', describeError(err), errorCode(err), { cause: err }).message);
-      return 1;
-    }
-    throw err;
+    // Also a damaged page that quick_check did not reach (or a command other than stats) met on the way.
+    const message = storageFailureMessage(err, file, 'spool');
+    if (message === undefined) throw err;
+    io.err(message);
+    return 1;
   }
 }
 
