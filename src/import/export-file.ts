@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { describeError, errorCode } from '../storage-error';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
@@ -59,7 +60,5 @@ export async function* readExportFile(file: string, options: { maxObjectBytes: n
 }
 
 function describeReadError(err: unknown, gzip: boolean): string {
-  const { code, message } = err as NodeJS.ErrnoException;
-  if (gzip && code?.startsWith('Z_')) return `not a complete gzip file: ${message} (${code})`;
-  return code !== undefined ? `${message} (${code})` : message;
+  return gzip && errorCode(err)?.startsWith('Z_') === true ? `not a complete gzip file: ${describeError(err)}` : describeError(err);
 }

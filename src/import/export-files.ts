@@ -1,4 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
+import { describeErrno, describeError, errorCode } from '../storage-error';
 import path from 'node:path';
 
 /** A file to import, and its size on disk (for progress). */
@@ -14,8 +15,7 @@ export interface PathProblem {
 }
 
 function describe(err: unknown): string {
-  const { code, message } = err as NodeJS.ErrnoException;
-  return code === 'ENOENT' ? 'no such file or directory (ENOENT)' : code !== undefined ? `${message} (${code})` : message;
+  return errorCode(err) === 'ENOENT' ? describeErrno(err as NodeJS.ErrnoException) : describeError(err);
 }
 
 /**
