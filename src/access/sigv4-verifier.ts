@@ -63,7 +63,8 @@ function parseAmzDate(text: string): number | undefined {
   return new Date(ms).getUTCDate() === d ? ms : undefined;
 }
 
-function iso(ms: number): string {
+/** Unix ms as SigV4's `X-Amz-Date`, `YYYYMMDDTHHMMSSZ`. */
+export function toAmzDate(ms: number): string {
   return new Date(ms).toISOString().replace(/[:-]|\.\d{3}/g, '');
 }
 
@@ -96,11 +97,11 @@ function checkTime(signedAt: number, claim: SignatureClaim, serverTime: number):
   const tooEarly = signedAt - serverTime > MAX_CLOCK_SKEW_MS;
   const tooLate = claim.expiresSeconds === undefined && serverTime - signedAt > MAX_CLOCK_SKEW_MS;
   if (tooEarly || tooLate) {
-    throw refused('RequestTimeTooSkewed', `The signature's X-Amz-Date ${claim.amzDate} is more than 15 minutes from the server's time ${iso(serverTime)}.`);
+    throw refused('RequestTimeTooSkewed', `The signature's X-Amz-Date ${claim.amzDate} is more than 15 minutes from the server's time ${toAmzDate(serverTime)}.`);
   }
   if (claim.expiresSeconds !== undefined && serverTime > signedAt + claim.expiresSeconds * 1000) {
     // AWS's wording: SDKs recognise "Signature expired" as a clock problem.
-    throw refused('InvalidSignatureException', `Signature expired: the presigned request was valid until ${iso(signedAt + claim.expiresSeconds * 1000)}; the server's time is ${iso(serverTime)}.`);
+    throw refused('InvalidSignatureException', `Signature expired: the presigned request was valid until ${toAmzDate(signedAt + claim.expiresSeconds * 1000)}; the server's time is ${toAmzDate(serverTime)}.`);
   }
 }
 

@@ -1,4 +1,5 @@
 import aws4 from 'aws4';
+import { LEGACY_SIGNING, PINPOINT_SIGNING, toAmzDate } from '../access/sigv4-verifier';
 import { recordableUrl } from '../recording/recording-line';
 import { isPinpointCall, replayCallOf } from './replay-call';
 
@@ -9,19 +10,14 @@ export interface SigningCredentials {
   readonly sessionToken?: string;
 }
 
-/** The SigV4 service legacy Mobile Analytics requests are signed for. */
-export const LEGACY_SIGNING_SERVICE = 'mobileanalytics';
+/** The SigV4 service legacy Mobile Analytics requests are signed for (the one the service verifies). */
+export const LEGACY_SIGNING_SERVICE = LEGACY_SIGNING.service;
 
 /** The SigV4 service Pinpoint API requests are signed for (the Pinpoint model's signing name). */
-export const PINPOINT_SIGNING_SERVICE = 'mobiletargeting';
+export const PINPOINT_SIGNING_SERVICE = PINPOINT_SIGNING.service;
 
 /** Headers of the recorded signature, replaced by the new one (a stale date or token would void it). */
 const SIGNATURE_HEADERS = new Set(['authorization', 'x-amz-date', 'x-amz-security-token']);
-
-/** `YYYYMMDDTHHMMSSZ`, SigV4's `X-Amz-Date`. */
-export function amzDate(unixMs: number): string {
-  return new Date(unixMs).toISOString().replace(/[-:]|\.\d{3}/g, '');
-}
 
 /**
  * The service a request is signed for: `mobiletargeting` for a Pinpoint call, `mobileanalytics`
@@ -63,7 +59,7 @@ export function signRequest(request: RequestToSign, scope: SigningScope, credent
   for (const [name, value] of Object.entries(request.headers)) {
     if (!SIGNATURE_HEADERS.has(name.toLowerCase())) headers[name] = value;
   }
-  const date = amzDate(now);
+  const date = toAmzDate(now);
   headers['x-amz-date'] = date;
   if (credentials.sessionToken !== undefined) headers['x-amz-security-token'] = credentials.sessionToken;
   const path = recordableUrl(request.path);

@@ -13,7 +13,8 @@ import { createReplayPacer } from '../../src/replay/replay-pacer';
 import { clientKindOf, type ReplayRequest } from '../../src/replay/replay-request';
 import { runReplay } from '../../src/replay/replay-runner';
 import { createSummaryCollector, replayExitCode } from '../../src/replay/replay-summary';
-import { amzDate, signRequest } from '../../src/replay/request-signer';
+import { toAmzDate } from '../../src/access/sigv4-verifier';
+import { signRequest } from '../../src/replay/request-signer';
 import { recordableHeaders } from '../../src/recording/recording-line';
 import { createSigV4Verifier, PINPOINT_SIGNING } from '../../src/access/sigv4-verifier';
 import { systemClock } from '../../src/clock';
@@ -134,7 +135,7 @@ describe('replay --sign', () => {
     }
     const [got] = target.received as [ReceivedRequest];
     expectSignedBy(got, CREDENTIALS, 'eu-west-1', 'mobileanalytics');
-    expect(got.headers['x-amz-date']).toBe(amzDate(now));
+    expect(got.headers['x-amz-date']).toBe(toAmzDate(now));
     expect(got.headers['x-amz-security-token']).toBe(CREDENTIALS.sessionToken);
     expect(got.headers['authorization']).not.toContain('ASIADEVICE');
     // aws-sdk-js < 2.97 sent no Content-Type; aws4 would add one unless told not to touch the headers.
@@ -176,7 +177,7 @@ describe('replay --sign: Pinpoint calls', () => {
       expect(() => verify({ method: got.method, url: got.url, headers: got.headers }, PINPOINT_APP)(got.body)).not.toThrow();
       expectSignedBy(got, CREDENTIALS, 'us-east-1', 'mobiletargeting');
       expect(got.headers['x-amz-security-token']).toBe(CREDENTIALS.sessionToken);
-      expect(got.headers['x-amz-date']).toBe(amzDate(now));
+      expect(got.headers['x-amz-date']).toBe(toAmzDate(now));
     }
     expect([update.method, update.url]).toEqual(['PUT', `/v1/apps/${PINPOINT_APP}/endpoints/6f1c4e32-0a9b-4f7e-9b0d-2c1d3e4f5a6b`]);
     expect(beacon.url).toBe(`/v1/apps/${PINPOINT_APP}/events/legacy`);
