@@ -66,19 +66,23 @@ export function registerStateMetrics(registry: Registry, sources: ServiceSources
 /**
  * Durable mode's instruments: the spool (the appender's counts in memory, each sink's backlog on
  * a read-only connection, read once per scrape), each sink's health and the delivery thread.
- * Upstream mode has none of them, so it exposes none. Returns what forgets the backlog read.
+ * Upstream mode has none of them, so it exposes none. Returns what forgets the backlog and the
+ * spool state read for the last scrape.
  */
 function registerDurableMetrics(registry: Registry, durable: DurableSources, clock: () => number): () => void {
   const registers = [registry];
   let backlogRead: SinkBacklogGauge[] | undefined;
   const backlog = (): SinkBacklogGauge[] => (backlogRead ??= durable.backlog(clock()));
+  // Three gauges read the spool's state; the appender works it out (a write probe when it refuses) once per scrape.
+  let stateRead: ReturnType<DurableSources['spoolState']> | undefined;
+  const spoolState = (): ReturnType<DurableSources['spoolState']> => (stateRead ??= durable.spoolState());
 
   const storedEvents: Gauge = new Gauge({
     name: 'ma2pinpoint_spool_stored_events',
     help: 'Events stored in the spool and not yet handled by every sink (durable mode).',
     registers,
     collect: () => {
-      storedEvents.set(durable.spoolState().storedEvents);
+      storedEvents.set(spoolState().storedEvents);
     },
   });
   const usedBytes: Gauge = new Gauge({
@@ -86,7 +90,7 @@ function registerDurableMetrics(registry: Registry, durable: DurableSources, clo
     help: "Bytes of the spool file's used pages, the size SPOOL_MAX_BYTES bounds (durable mode).",
     registers,
     collect: () => {
-      usedBytes.set(durable.spoolState().usedBytes);
+      usedBytes.set(spoolState().usedBytes);
     },
   });
   const maxEvents = new Gauge({ name: 'ma2pinpoint_spool_max_events', help: 'SPOOL_MAX_EVENTS (durable mode).', registers });
@@ -99,7 +103,7 @@ function registerDurableMetrics(registry: Registry, durable: DurableSources, clo
     labelNames: ['refusal'] as const,
     registers,
     collect: () => {
-      const { refusal } = durable.spoolState();
+      const { refusal } = spoolState();
       refusing.set({ refusal: 'full' }, refusal === 'full' ? 1 : 0);
       refusing.set({ refusal: 'unwritable' }, refusal === 'unwritable' ? 1 : 0);
     },
@@ -150,5 +154,6 @@ function registerDurableMetrics(registry: Registry, durable: DurableSources, clo
   });
   return () => {
     backlogRead = undefined;
+    stateRead = undefined;
   };
 }
