@@ -13,13 +13,8 @@ import { header } from './headers';
 import { readBody } from './read-body';
 import { createRequestLog } from './request-log';
 import type { UploadSlots } from './upload-slots';
+import type { WireAnswer } from '../wire-answer';
 
-/** An answer on the wire, whichever API: the legacy one (`toLegacyResponse`) or Pinpoint's. */
-export interface WireAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
 
 /** What both ingest routes need. */
 export interface IngestRouteDeps {

@@ -1,12 +1,9 @@
+import type { WireAnswer } from '../wire-answer';
 import { ProxyError, RetryLaterError } from '../errors';
 import type { ClientKind } from '../legacy/types';
 
-/** An answer on the legacy wire, independent of the HTTP framework. */
-export interface LegacyResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+/** An answer on the legacy wire. */
+export type LegacyResponse = WireAnswer;
 
 const JSON_TYPE = 'application/json';
 

@@ -5,7 +5,8 @@ import { toPinpointAnswer } from '../pinpoint-api/pinpoint-answer';
 import { detectPinpointSender } from '../pinpoint-api/pinpoint-sender';
 import type { PinpointIngest } from '../pipeline/pinpoint-ingest';
 import { header } from './headers';
-import { createIngestHandler, type IngestHandler, type IngestResult, type IngestRouteDeps, type WireAnswer } from './ingest-exchange';
+import type { WireAnswer } from '../wire-answer';
+import { createIngestHandler, type IngestHandler, type IngestResult, type IngestRouteDeps } from './ingest-exchange';
 
 /** What the Pinpoint route needs: the shared guards (`bodyLimit` is `PINPOINT_BODY_LIMIT`) and the Pinpoint pipeline. */
 export interface PinpointRouteDeps extends IngestRouteDeps {

@@ -1,12 +1,9 @@
+import type { WireAnswer } from '../wire-answer';
 import { BadRequestError, ForbiddenError, NotFoundError, PayloadTooLargeError, ProxyError, RetryLaterError } from '../errors';
 import type { PinpointSenderKind } from './pinpoint-sender';
 
-/** An error answer on the Pinpoint wire, independent of the HTTP framework. */
-export interface PinpointAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+/** An error answer on the Pinpoint wire. */
+export type PinpointAnswer = WireAnswer;
 
 const JSON_TYPE = 'application/json';
 
