@@ -1,5 +1,6 @@
 import { checkAppAllowed } from './app-allowlist';
-import { readDeviceIdentity } from './device-identity';
+import type { ParsedJson } from '../legacy/json-shape';
+import { deviceIdentityOf, readDeviceIdentity } from './device-identity';
 import type { RateLimiter } from './rate-limiter';
 import { headerValue, type RequestHead } from './request-head';
 import type { BodyCheck, SigV4Verifiers } from './sigv4-verifier';
@@ -17,9 +18,10 @@ export interface AccessControl {
   /**
    * The legacy route: checks a request's head before its body is read (throws a ProxyError to
    * refuse it: the body is then never read) and returns the check of its body, to run once it is
-   * read, before ingest. The app id and client id are the client context's.
+   * read, before ingest. The app id and client id are the client context's: decoded from the
+   * head, or by `clientContext` when the route decodes it once for both the checks and ingest.
    */
-  admit(head: RequestHead): BodyCheck;
+  admit(head: RequestHead, clientContext?: () => ParsedJson): BodyCheck;
   /**
    * The Pinpoint-native routes, as `admit`: the app id is the path's {ApplicationId}; the
    * endpoint id, when the path names one (UpdateEndpoint/GetEndpoint), is the rate limits' client
@@ -56,8 +58,10 @@ export function createAccessControl(deps: AccessControlDeps): AccessControl {
     return { admit: () => NOTHING_TO_CHECK, admitPinpoint: () => NOTHING_TO_CHECK };
   }
   return {
-    admit(head) {
-      const identity = readDeviceIdentity(headerValue(head, 'x-amz-client-context'), headerValue(head, 'x-amz-client-context-encoding'));
+    admit(head, clientContext) {
+      const identity = clientContext
+        ? deviceIdentityOf(clientContext().value)
+        : readDeviceIdentity(headerValue(head, 'x-amz-client-context'), headerValue(head, 'x-amz-client-context-encoding'));
       if (appIdAllowlist) checkAppAllowed(appIdAllowlist, identity.appId);
       const checkBody = verifiers ? verifiers.legacy(head, identity.appId) : NOTHING_TO_CHECK;
       rateLimiter?.(identity);

@@ -28,7 +28,11 @@ function text(value: unknown): string | undefined {
  * the two ids are read, without the schema: ingest validates the whole context later.
  */
 export function readDeviceIdentity(clientContext: string | undefined, encoding: string | undefined): DeviceIdentity {
-  const context = decodeClientContext(clientContext, encoding).value;
+  return deviceIdentityOf(decodeClientContext(clientContext, encoding).value);
+}
+
+/** The app id and client id of an already decoded client context. */
+export function deviceIdentityOf(context: unknown): DeviceIdentity {
   const client = member(context, 'client');
   return {
     appId: text(member(member(member(context, 'services'), 'mobile_analytics'), 'app_id')),

@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import { decodeClientContext } from '../legacy/client-context';
 import { detectClientSdk } from '../legacy/client-sdk';
+import type { ParsedJson } from '../legacy/json-shape';
 import type { Ingest } from '../pipeline/ingest';
 import { header } from './headers';
 import { createIngestHandler, type IngestHandler, type IngestRouteDeps } from './ingest-exchange';
@@ -26,14 +28,20 @@ export function createEventsHandler(deps: EventsRouteDeps): EventsHandler {
   const { ingest } = deps;
   return createIngestHandler(deps, (request: IncomingMessage) => {
     const sdk = detectClientSdk(header(request, 'user-agent'), header(request, 'x-amz-user-agent'));
+    const clientContext = header(request, 'x-amz-client-context');
+    const clientContextEncoding = header(request, 'x-amz-client-context-encoding');
+    // Decoded at most once: by the access checks when one is on, and ingest takes that result.
+    let decodedClientContext: ParsedJson | undefined;
+    const decode = (): ParsedJson => (decodedClientContext ??= decodeClientContext(clientContext, clientContextEncoding));
     return {
       clientKind: sdk.kind,
       operation: () => undefined,
-      admit: (access) => access.admit({ method: request.method ?? 'POST', url: request.url ?? '', headers: request.headers }),
+      admit: (access) => access.admit({ method: request.method ?? 'POST', url: request.url ?? '', headers: request.headers }, decode),
       async work(body, receivedAt) {
         const events = await ingest({
-          clientContext: header(request, 'x-amz-client-context'),
-          clientContextEncoding: header(request, 'x-amz-client-context-encoding'),
+          clientContext,
+          clientContextEncoding,
+          decodedClientContext,
           contentEncoding: header(request, 'content-encoding'),
           sdk,
           body,

@@ -11,6 +11,8 @@ import { withInflatedBody } from './inflated-body';
 export interface InboundRequest {
   clientContext: string | undefined;
   clientContextEncoding: string | undefined;
+  /** The client context already decoded from those headers (by the access checks), so it is not decoded twice. */
+  decodedClientContext?: ParsedJson | undefined;
   contentEncoding: string | undefined;
   sdk: ClientSdk;
   /** The body as received (maybe compressed). */
@@ -54,7 +56,7 @@ export function createIngest(deps: IngestDeps): Ingest {
   const budget = deps.budget ?? createByteBudget(WORK_BUDGET_BYTES);
   return async (request) => {
     acceptor.admit();
-    const contextJson = decodeClientContext(request.clientContext, request.clientContextEncoding);
+    const contextJson = request.decodedClientContext ?? decodeClientContext(request.clientContext, request.clientContextEncoding);
     const clientContext = validator.clientContext(contextJson.value);
     const { sdk, receivedAt } = request;
     return withInflatedBody(budget, request.body, request.contentEncoding, inflatedBodyLimit, async (inflated) => {
