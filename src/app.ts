@@ -20,6 +20,8 @@ export interface AppDeps extends ServerLimits {
   ingest: Ingest;
   /** The Pinpoint-native API (PutEvents, UpdateEndpoint, GetEndpoint) over the same acceptor. */
   pinpoint: PinpointIngest;
+  /** `BODY_LIMIT`: the largest legacy body as sent; an `Expect: 100-continue` declaring more is answered 413 at once. */
+  bodyLimit: number;
   /** `PINPOINT_BODY_LIMIT`: the largest Pinpoint-native body as sent. */
   pinpointBodyLimit: number;
   cors: Cors;

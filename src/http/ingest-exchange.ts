@@ -10,7 +10,7 @@ import type { PinpointSenderKind } from '../pinpoint-api/pinpoint-sender';
 import type { Recorder } from '../recording/recorder';
 import type { Cors } from './cors';
 import { header } from './headers';
-import { readBody } from './read-body';
+import { declaresMoreThan, readBody } from './read-body';
 import { createRequestLog } from './request-log';
 import type { UploadSlots } from './upload-slots';
 import type { WireAnswer } from '../wire-answer';
@@ -85,7 +85,7 @@ export function createIngestHandler(deps: IngestRouteDeps, exchangeOf: (request:
       uploads.take();
       admitted = true;
       const checkBody = exchange.admit(access);
-      if (header(request, 'expect')?.toLowerCase() === '100-continue' && !(Number(header(request, 'content-length')) > bodyLimit)) {
+      if (header(request, 'expect')?.toLowerCase() === '100-continue' && !declaresMoreThan(request, bodyLimit)) {
         response.writeContinue();
       }
       body = await readBody(request, bodyLimit);

@@ -6,8 +6,7 @@ import { BadRequestError, PayloadTooLargeError } from '../errors';
  * x-amz-json-1.0/1.1 or text/plain), refusing more than `limit` bytes as they arrive.
  */
 export function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(request.headers['content-length']);
-  if (declared > limit) return Promise.reject(tooLarge(limit));
+  if (declaresMoreThan(request, limit)) return Promise.reject(tooLarge(limit));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -38,6 +37,11 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
     request.on('end', onEnd);
     request.on('error', onError);
   });
+}
+
+/** Whether the request's `Content-Length` declares more than `limit` bytes (refused unread). */
+export function declaresMoreThan(request: IncomingMessage, limit: number): boolean {
+  return Number(request.headers['content-length']) > limit;
 }
 
 function tooLarge(limit: number): PayloadTooLargeError {

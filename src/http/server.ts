@@ -8,10 +8,8 @@ import type { PinpointHandler } from './pinpoint-route';
 /** The legacy PutEvents path; the only route legacy clients call. */
 export const EVENTS_PATH = '/2014-06-05/events';
 
-/** The server's limits on slow or oversized requests. */
+/** The server's limits on slow requests (the body limits are the ingest routes'). */
 export interface ServerLimits {
-  /** Largest body as sent; an `Expect: 100-continue` declaring more is answered 413 at once. */
-  bodyLimit: number;
   /** Time to receive a whole request; a stalled upload is answered 408 and closed. */
   requestTimeoutMs: number;
   /** Time to receive a request's headers. */
@@ -78,8 +76,13 @@ export function createHttpServer(app: Express, handlers: IngestHandlers, limits:
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
     // The ingest handlers ask for the body themselves, once the request's head has passed its
     // checks (size, uploads in flight, access): a refused client then never sends the body.
-    if (!ingestHandlerOf(request, handlers)) response.writeContinue();
-    route(request, response);
+    const handler = ingestHandlerOf(request, handlers);
+    if (handler) {
+      void handler(request, response);
+      return;
+    }
+    response.writeContinue();
+    app(request, response);
   });
   return server;
 }
