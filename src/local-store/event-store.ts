@@ -168,7 +168,8 @@ export function openEventStoreDatabase(file: string, options: { readonly?: boole
   const readonly = options.readonly ?? false;
   return openDatabaseFile(file, {
     kind: 'local store',
-    schema: SCHEMA,
+    // A new file has its roll-ups from the start (they are in SCHEMA): it is born at their version, so nothing is migrated.
+    schema: `${SCHEMA}PRAGMA user_version = ${ROLLUPS_VERSION};`,
     readonly,
     setUp: (connection) => {
       connection.pragma('busy_timeout = 5000');
