@@ -102,6 +102,9 @@ export interface RetryRecord extends RowRecord {
   event_ids: string;
 }
 
+/** A sink's cursor: the last seq it is done with (the queue, the gauges and the admin read it). */
+const CURSOR = 'SELECT seq FROM cursors WHERE sink = ?';
+
 /**
  * The statements the delivery thread's queue uses. `sinks` are the configured sinks: a row is
  * deleted only when none of them still has a retry on it.
@@ -112,7 +115,7 @@ export function queueStatements(db: Database.Database, sinks: readonly string[])
   const notRetried = `NOT EXISTS (SELECT 1 FROM retries r WHERE r.seq = batches.seq AND r.sink IN (${sinkList}))`;
   return {
     lastSeq: db.prepare<[], number>('SELECT last_seq FROM spool_totals').pluck(),
-    cursor: db.prepare<[sink: string], number>('SELECT seq FROM cursors WHERE sink = ?').pluck(),
+    cursor: db.prepare<[sink: string], number>(CURSOR).pluck(),
     saveCursor: db.prepare<[sink: string, seq: number]>(
       'INSERT INTO cursors (sink, seq) VALUES (?, ?) ON CONFLICT (sink) DO UPDATE SET seq = excluded.seq',
     ),
@@ -166,7 +169,7 @@ const RETRY_BACKLOG =
  */
 export function gaugeStatements(db: Database.Database) {
   return {
-    cursor: db.prepare<[sink: string], number>('SELECT seq FROM cursors WHERE sink = ?').pluck(),
+    cursor: db.prepare<[sink: string], number>(CURSOR).pluck(),
     /** The lowest and highest seq stored (each one step down the rowid tree). */
     seqRange: db.prepare<[], { first: number | null; last: number | null }>(
       'SELECT (SELECT MIN(seq) FROM batches) AS first, (SELECT MAX(seq) FROM batches) AS last',
@@ -192,7 +195,7 @@ export function adminStatements(db: Database.Database) {
     knownSinks: db
       .prepare<[], string>('SELECT sink FROM cursors UNION SELECT sink FROM retries UNION SELECT sink FROM dead_letters UNION SELECT sink FROM undecodable_rows')
       .pluck(),
-    cursor: db.prepare<[sink: string], number>('SELECT seq FROM cursors WHERE sink = ?').pluck(),
+    cursor: db.prepare<[sink: string], number>(CURSOR).pluck(),
     freshDepth: db.prepare<[after: number], { n: number; oldest: number | null }>(
       'SELECT COALESCE(SUM(event_count), 0) AS n, MIN(received_at) AS oldest FROM batches WHERE seq > ? AND only_sink IS NULL',
     ),
