@@ -37,9 +37,10 @@ export function createEventStreamSerializer(): EventStreamSerializer {
   };
   let lastEndpoint: { endpoint: EventEnvelope['endpoint']; json: string } | undefined;
   const endpointPart = (envelope: EventEnvelope): string => {
-    if (envelope.origin !== 'pinpoint') return '';
     if (lastEndpoint?.endpoint !== envelope.endpoint) {
-      lastEndpoint = { endpoint: envelope.endpoint, json: `,"endpoint":${JSON.stringify(recordEndpoint(envelope) ?? {})}` };
+      // Only events that came through PutEvents have one (recordEndpoint says which).
+      const endpoint = recordEndpoint(envelope);
+      lastEndpoint = { endpoint: envelope.endpoint, json: endpoint === undefined ? '' : `,"endpoint":${JSON.stringify(endpoint)}` };
     }
     return lastEndpoint.json;
   };

@@ -36,6 +36,20 @@ export interface EventStreamRecord {
   endpoint?: RecordEndpoint;
 }
 
+/** The endpoint members a record shows, in the order it shows them. */
+const RECORD_ENDPOINT_MEMBERS = [
+  'ChannelType',
+  'EndpointStatus',
+  'OptOut',
+  'RequestId',
+  'EffectiveDate',
+  'Demographic',
+  'Location',
+  'Attributes',
+  'Metrics',
+  'User',
+] as const satisfies ReadonlyArray<keyof PublicEndpoint>;
+
 /**
  * The endpoint profile in a record, in Pinpoint's own member names, for events sent with
  * PutEvents: there the endpoint is what carries location, time zone, user id and user attributes,
@@ -46,10 +60,7 @@ export interface EventStreamRecord {
  * address or phone number) is left out: no record Pinpoint documents shows it, and analytics
  * consumers have no use for it.
  */
-export type RecordEndpoint = Pick<
-  PublicEndpoint,
-  'ChannelType' | 'EndpointStatus' | 'OptOut' | 'RequestId' | 'EffectiveDate' | 'Demographic' | 'Location' | 'Attributes' | 'Metrics' | 'User'
->;
+export type RecordEndpoint = Pick<PublicEndpoint, (typeof RECORD_ENDPOINT_MEMBERS)[number]>;
 
 /** Splits `en_US` (or `en-US`) into the record's locale object. */
 function toLocale(code: string): NonNullable<EventStreamRecord['device']['locale']> {
@@ -102,20 +113,6 @@ export function recordSession(session: Event['Session']): EventStreamRecord['ses
   if (session.StopTimestamp) result.stop_timestamp = Date.parse(session.StopTimestamp);
   return result;
 }
-
-/** The endpoint members a record shows, in the order it shows them. */
-const RECORD_ENDPOINT_MEMBERS = [
-  'ChannelType',
-  'EndpointStatus',
-  'OptOut',
-  'RequestId',
-  'EffectiveDate',
-  'Demographic',
-  'Location',
-  'Attributes',
-  'Metrics',
-  'User',
-] as const satisfies ReadonlyArray<keyof RecordEndpoint>;
 
 /**
  * The record's `endpoint`: only for events that came through PutEvents (`origin: 'pinpoint'`), so
