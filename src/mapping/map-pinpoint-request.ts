@@ -16,6 +16,11 @@ export interface PinpointEventsInput {
   profiles?: ReadonlyMap<string, StoredEndpointProfile>;
 }
 
+/** The events a `BatchItem` carries, over all its endpoints. */
+export function eventCountOf(batchItem: EventsRequest['BatchItem']): number {
+  return Object.values(batchItem ?? {}).reduce((sum, batch) => sum + Object.keys(batch.Events ?? {}).length, 0);
+}
+
 /** Pinpoint's timestamps in `toISOString()` form, as the legacy path writes them, so records and KPIs read them alike. */
 function normalizedSession(session: Session): Session {
   const result: Session = { ...session };

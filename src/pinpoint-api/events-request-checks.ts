@@ -1,6 +1,7 @@
 import type { Event, PublicEndpoint } from '@aws-sdk/client-pinpoint';
 import type { ValidateFunction } from 'ajv';
 import { BadRequestError } from '../errors';
+import { eventCountOf } from '../mapping/map-pinpoint-request';
 import { createStrictAjv, loadSchema } from '../schemas';
 import { namesARealInstant } from './real-instant';
 import { describeSchemaErrors } from './schema-errors';
@@ -63,7 +64,7 @@ export function createEventsRequestChecker(): EventsRequestChecker {
       throw new BadRequestError(`The body is not a valid EventsRequest: ${describeSchemaErrors(validateEnvelope.errors)}.`);
     }
     const batchEntries = Object.entries(body.BatchItem);
-    const eventCount = batchEntries.reduce((sum, [, batch]) => sum + Object.keys(batch.Events).length, 0);
+    const eventCount = eventCountOf(body.BatchItem);
     if (eventCount > MAX_EVENTS_PER_REQUEST) {
       throw new BadRequestError(`A PutEvents request may carry at most ${MAX_EVENTS_PER_REQUEST} events; this one carries ${eventCount}.`);
     }

@@ -3,9 +3,10 @@ import type { StoredEndpoint, EndpointProfileStore } from '../endpoint-profiles/
 import { BadRequestError, NotFoundError } from '../errors';
 import { parseBoundedJson } from '../legacy/json-shape';
 import { pinpointEventId } from '../mapping/event-id';
+import { eventCountOf } from '../mapping/map-pinpoint-request';
 import type { CheckedBatch, CheckedEventsRequest, EventRefusal, EventsRequestChecker } from '../pinpoint-api/events-request-checks';
 import { toEventsResponse } from '../pinpoint-api/events-response';
-import type { Acceptor, RefusedByDestination } from './acceptor';
+import { NONE_REFUSED, type Acceptor, type RefusedByDestination } from './acceptor';
 import type { ByteBudget } from './byte-budget';
 import { withInflatedBody } from './inflated-body';
 
@@ -87,9 +88,13 @@ export function createPinpointIngest(deps: PinpointIngestDeps): PinpointIngest {
         const endpointIds = Object.entries(checked.batches)
           .filter(([, batch]) => Object.keys(batch.Events).length > 0)
           .map(([endpointId]) => endpointId);
-        const refused = await acceptor.acceptPinpoint({ applicationId, request: accepted, receivedAt, profiles: profiles.getMany(applicationId, endpointIds) });
+        // A call whose events were all refused by the checks has nothing to store or send.
+        const refused =
+          eventCountOf(accepted.BatchItem) === 0
+            ? NONE_REFUSED
+            : await acceptor.acceptPinpoint({ applicationId, request: accepted, receivedAt, profiles: profiles.getMany(applicationId, endpointIds) });
         const answered = refused.size === 0 ? checked : withRefusedByDestination(checked, applicationId, refused);
-        const events = Object.values(answered.batches).reduce((sum, batch) => sum + Object.keys(batch.Events).length, 0);
+        const events = eventCountOf(answered.batches);
         return { response: toEventsResponse(answered), events, refusedEvents: answered.refusals.length };
       });
     },

@@ -1,7 +1,7 @@
 import type { EventsRequest } from '@aws-sdk/client-pinpoint';
 import type { EventEnvelope } from '../mapping/event-envelope';
 import type { LegacyRequest, ValidatedRequest } from '../mapping/map-legacy-request';
-import type { PinpointEventsInput } from '../mapping/map-pinpoint-request';
+import { eventCountOf, type PinpointEventsInput } from '../mapping/map-pinpoint-request';
 import type { StoredEndpointProfile } from '../mapping/merge-endpoint';
 
 /** One spool row to append: the events of one request. */
@@ -69,7 +69,7 @@ export function pinpointRequestRow(input: PinpointEventsInput): SpoolRow {
   const stored: StoredPinpointRequest = { applicationId, receivedAt, request, endpoints };
   return {
     receivedAt,
-    eventCount: batches.reduce((sum, [, batch]) => sum + Object.keys(batch.Events ?? {}).length, 0),
+    eventCount: eventCountOf(request.BatchItem),
     payload: JSON.stringify({ pinpointRequest: stored }),
   };
 }
