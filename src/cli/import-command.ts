@@ -2,7 +2,8 @@ import { listExportFiles } from '../import/export-files';
 import { emptySummary, importHistory, type ImportSummary } from '../import/import-history';
 import { eventStorePath, openEventStore, type EventStore } from '../local-store/event-store';
 import { describeError, storageFailureMessage } from '../storage-error';
-import { createProgressDisplay, type ProgressStream } from './import-progress';
+import { createProgressDisplay } from './import-progress';
+import type { ProgressStream } from './progress-display';
 import type { Output } from './output';
 import { formatTable } from './text-table';
 

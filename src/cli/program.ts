@@ -6,7 +6,7 @@ import { DRY_RUN_FORMATS, type DryRunFormat } from '../replay/dry-run';
 import { StorageError } from '../storage-error';
 import { runEventsTail } from './events-command';
 import { runImportCommand } from './import-command';
-import type { ProgressStream } from './import-progress';
+import type { ProgressStream } from './progress-display';
 import { KPI_FORMATS, runKpisCommand, type KpiQueriesFactory, type KpisOptions } from './kpis-command';
 import type { Output } from './output';
 import { runReplayCommand } from './replay-command';

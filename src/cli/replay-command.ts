@@ -11,7 +11,7 @@ import { createReplayPacer } from '../replay/replay-pacer';
 import type { ReplayClientKind } from '../replay/replay-request';
 import { runReplay } from '../replay/replay-runner';
 import { createSummaryCollector, replayExitCode, type ReplaySummary, type SummaryCollector } from '../replay/replay-summary';
-import type { ProgressStream } from './import-progress';
+import type { ProgressStream } from './progress-display';
 import type { Output } from './output';
 import { createReplayProgress, type ReplayProgressDisplay } from './replay-progress';
 import { formatTable } from './text-table';

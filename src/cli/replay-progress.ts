@@ -1,5 +1,4 @@
-import { Presets, SingleBar } from 'cli-progress';
-import { PLAIN_PROGRESS_INTERVAL_MS, type ProgressStream } from './import-progress';
+import { showProgress, type Progress, type ProgressStream } from './progress-display';
 
 /** Where a replay stands. */
 export interface ReplayProgress {
@@ -9,48 +8,20 @@ export interface ReplayProgress {
 }
 
 /** Shows a replay's progress while it runs. */
-export interface ReplayProgressDisplay {
-  /** A function property, not a method: it is handed around unbound. */
-  update: (progress: ReplayProgress) => void;
-  /** Ends the display (before the summary is printed). */
-  stop: () => void;
-}
+export type ReplayProgressDisplay = Progress<ReplayProgress>;
 
 /**
  * A progress display for a replay of `total` requests (counted before the first is sent), expected
- * to be answered `expected`: on a terminal a bar of the requests done (`cli-progress`), else a
- * plain line every `PLAIN_PROGRESS_INTERVAL_MS` (a redrawn bar would fill a log with control
- * characters), as the import's display does.
+ * to be answered `expected`: the bar counts the requests done, and is drawn at once (`showProgress`).
  */
 export function createReplayProgress(stream: ProgressStream, now: () => number, total: number, expected: number): ReplayProgressDisplay {
-  if (stream.isTTY === true) return terminalBar(stream, total, expected);
-  let lastLine = now();
-  return {
-    update(progress) {
-      if (now() - lastLine < PLAIN_PROGRESS_INTERVAL_MS) return;
-      lastLine = now();
+  return showProgress(stream, now, {
+    barFormat: `replaying [{bar}] {percentage}% | {value} of {total} requests | {unexpected} not answered ${expected}`,
+    bar: (progress) => ({ value: progress.done, total, payload: { unexpected: progress.unexpected } }),
+    line: (progress) => {
       const percent = total === 0 ? 100 : Math.floor((progress.done / total) * 100);
-      stream.write(`replaying: ${progress.done} of ${total} requests (${percent}%), ${progress.unexpected} not answered ${expected}\n`);
+      return `replaying: ${progress.done} of ${total} requests (${percent}%), ${progress.unexpected} not answered ${expected}\n`;
     },
-    stop() {
-      // Nothing drawn to take back: the plain lines stay in the log.
-    },
-  };
-}
-
-function terminalBar(stream: ProgressStream, total: number, expected: number): ReplayProgressDisplay {
-  const bar = new SingleBar(
-    { stream: stream as NodeJS.WritableStream, format: `replaying [{bar}] {percentage}% | {value} of {total} requests | {unexpected} not answered ${expected}`, hideCursor: true },
-    Presets.shades_classic,
-  );
-  // cli-progress divides by the total: an empty replay counts as one request long.
-  bar.start(Math.max(total, 1), 0, { unexpected: 0 });
-  return {
-    update(progress) {
-      bar.update(Math.min(progress.done, Math.max(total, 1)), { unexpected: progress.unexpected });
-    },
-    stop() {
-      bar.stop();
-    },
-  };
+    initial: { done: 0, unexpected: 0 },
+  });
 }

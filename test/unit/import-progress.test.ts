@@ -1,4 +1,5 @@
-import { createProgressDisplay, formatBytes, PLAIN_PROGRESS_INTERVAL_MS } from '../../src/cli/import-progress';
+import { createProgressDisplay, formatBytes } from '../../src/cli/import-progress';
+import { PLAIN_PROGRESS_INTERVAL_MS } from '../../src/cli/progress-display';
 
 const progress = (bytesRead: number) => ({ bytesRead, totalBytes: 2_000_000, records: bytesRead / 100, imported: bytesRead / 200 });
 

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import type { Output } from '../../src/cli/output';
 import { runCli, type CliContext } from '../../src/cli/program';
 import { createReplayProgress } from '../../src/cli/replay-progress';
-import { PLAIN_PROGRESS_INTERVAL_MS } from '../../src/cli/import-progress';
+import { PLAIN_PROGRESS_INTERVAL_MS } from '../../src/cli/progress-display';
 import { android223 } from '../fixtures/clients/android';
 import { awsSdkJsModern } from '../fixtures/clients/aws-sdk-js';
 import { iosLater } from '../fixtures/clients/ios';
